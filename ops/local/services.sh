@@ -1,0 +1,46 @@
+# The Meridian services ./meridian runs, once their modules exist: name, module folder, HTTP port.
+# A service's module is listed here in the same change that adds it to the reactor.
+
+MERIDIAN_SERVICES=(
+  # "replica-router-svc 8101"
+)
+
+service_jar() { echo "$MERIDIAN_ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
+
+service_healthy() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/live"; }
+
+services_build_if_needed() {
+  local entry name missing=()
+  for entry in "${MERIDIAN_SERVICES[@]}"; do
+    read -r name _ <<<"$entry"
+    [[ -f $(service_jar "$name") ]] || missing+=("$name")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  say "building ${missing[*]}"
+  local modules
+  modules=$(IFS=,; echo "${missing[*]}")
+  (cd "$MERIDIAN_ROOT" && mvn -B -q -DskipTests package -pl "$modules" -am) || die "build failed"
+}
+
+services_up() {
+  local entry name port
+  for entry in "${MERIDIAN_SERVICES[@]}"; do
+    read -r name port <<<"$entry"
+    service_healthy "$port" && continue
+    mkdir -p "$LOGS" "$PIDS"
+    nohup java -jar "$(service_jar "$name")" >"$LOGS/$name.log" 2>&1 &
+    echo $! >"$PIDS/$name.pid"
+  done
+  for entry in "${MERIDIAN_SERVICES[@]}"; do
+    read -r name port <<<"$entry"
+    wait_for "$name" 120 service_healthy "$port" || die "$name did not become live; see $LOGS/$name.log"
+  done
+}
+
+services_down() {
+  local entry name
+  for entry in "${MERIDIAN_SERVICES[@]}"; do
+    read -r name _ <<<"$entry"
+    stop_pid "$name" "$PIDS/$name.pid"
+  done
+}

@@ -1,0 +1,2 @@
+/** Meter naming: {@code meridian_<svc>_<thing>} with low-cardinality tags only. */
+package dev.meridian.platform.metrics;
