@@ -2,6 +2,7 @@ package dev.meridian.platform.flags;
 
 import dev.meridian.platform.config.PlatformConfig;
 import dev.meridian.platform.metrics.MeterNames;
+import dev.meridian.platform.redis.StreamClients;
 import dev.meridian.platform.redis.StreamTail;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,11 +29,12 @@ public class FlagsProducer {
     @Produces
     @Singleton
     RuntimeFlags runtimeFlags(Vertx vertx, Redis redis, PlatformConfig config, StreamTail.Options streamOptions,
-            Config rawConfig, Clock clock, Event<FlagChanged> events, MeterRegistry registry) {
+            StreamClients streamClients, Config rawConfig, Clock clock, Event<FlagChanged> events, MeterRegistry registry) {
         PlatformConfig.Flags flags = config.flags();
         FlagSettings settings = new FlagSettings(flags.hashKey(), flags.controlStream(), flags.controlStreamMaxLen(),
                 flags.reconcileInterval(), streamOptions);
-        RuntimeFlags runtimeFlags = new RuntimeFlags(vertx, redis, settings, startValues(rawConfig), clock, events::fire);
+        RuntimeFlags runtimeFlags = new RuntimeFlags(vertx, redis, streamClients, settings, startValues(rawConfig), clock,
+                events::fire);
         for (Flag flag : Flag.values()) {
             Gauge.builder(MeterNames.platform("flag.enabled"), runtimeFlags, f -> f.isEnabled(flag) ? 1 : 0)
                     .description("1 while the runtime flag is on for this instance")

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The runtime flags of one instance. Reads are a volatile map lookup (safe on hot paths); changes
@@ -37,6 +38,7 @@ public final class RuntimeFlags implements AutoCloseable {
 
     private final Vertx vertx;
     private final Redis redis;
+    private final Supplier<Redis> tailClients;
     private final FlagSettings settings;
     private final Clock clock;
     private final Consumer<FlagChanged> listener;
@@ -48,10 +50,16 @@ public final class RuntimeFlags implements AutoCloseable {
     private StreamTail tail;
     private long reconcileTimer = -1;
 
-    public RuntimeFlags(Vertx vertx, Redis redis, FlagSettings settings, Map<Flag, Boolean> startValues, Clock clock,
-            Consumer<FlagChanged> listener) {
+    /**
+     * @param redis       the shared client, for writes and reconciles
+     * @param tailClients makes the unshared clients that follow the control stream
+     * @param startValues the ENABLE_* values; flags missing here start on
+     */
+    public RuntimeFlags(Vertx vertx, Redis redis, Supplier<Redis> tailClients, FlagSettings settings,
+            Map<Flag, Boolean> startValues, Clock clock, Consumer<FlagChanged> listener) {
         this.vertx = vertx;
         this.redis = redis;
+        this.tailClients = tailClients;
         this.settings = settings;
         this.clock = clock;
         this.listener = listener;
@@ -68,7 +76,7 @@ public final class RuntimeFlags implements AutoCloseable {
      * time; callers wait for it with a timeout and carry on with the start values if Redis is away.
      */
     public Uni<Void> start() {
-        tail = new StreamTail(vertx, redis, settings.controlStream(), "0-0", new ControlConsumer(), settings.tail());
+        tail = new StreamTail(vertx, tailClients, settings.controlStream(), "0-0", new ControlConsumer(), settings.tail());
         tail.start();
         reconcileTimer = vertx.setPeriodic(settings.reconcileInterval().toMillis(), id -> reconcile());
         return Uni.createFrom().completionStage(firstSync);

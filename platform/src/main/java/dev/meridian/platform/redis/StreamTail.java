@@ -13,12 +13,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
- * Follows one Redis stream with {@code XREAD BLOCK} on a connection of its own and hands every entry,
+ * Follows one Redis stream with {@code XREAD BLOCK} on a client of its own and hands every entry,
  * in order, to a {@link StreamConsumer}. When Redis goes away it backs off, reconnects and resumes
  * after the last delivered id (or wherever the consumer's {@code onConnected} says), so a restart of
  * Redis or of the network costs latency, not entries.
+ *
+ * <p>The client is made afresh for every connection and closed with it: a blocked XREAD must never
+ * go back into a shared pool, where the next command would queue behind it.
  *
  * <p>{@link #END} ({@code $}) is resolved to the stream's current last id on the first connect, so a
  * later reconnect does not skip what arrived in between.
@@ -44,7 +48,7 @@ public final class StreamTail implements AutoCloseable {
     private static final Duration READ_GRACE = Duration.ofSeconds(5);
 
     private final Vertx vertx;
-    private final Redis redis;
+    private final Supplier<Redis> clients;
     private final String stream;
     private final StreamConsumer consumer;
     private final Options options;
@@ -53,12 +57,19 @@ public final class StreamTail implements AutoCloseable {
     private volatile boolean connected;
     private volatile String position;
     private volatile Throwable lastFailure;
+    private Redis client;
     private RedisConnection connection;
     private int failuresInARow;
+    private int generation;
 
-    public StreamTail(Vertx vertx, Redis redis, String stream, String from, StreamConsumer consumer, Options options) {
+    /**
+     * @param clients makes a new, unshared client to the stream's Redis (e.g. {@code Redis.createClient(vertx, uri)})
+     * @param from    an entry id to read after, or {@link #END}
+     */
+    public StreamTail(Vertx vertx, Supplier<Redis> clients, String stream, String from, StreamConsumer consumer,
+            Options options) {
         this.vertx = vertx;
-        this.redis = redis;
+        this.clients = clients;
         this.stream = stream;
         this.position = from;
         this.consumer = consumer;
@@ -84,32 +95,40 @@ public final class StreamTail implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
         connected = false;
         dropConnection();
     }
 
-    private void connect() {
+    private synchronized void connect() {
         if (closed) {
             return;
         }
-        redis.connect()
+        // Every attempt has its own generation: late callbacks of an abandoned connection (its
+        // exception handler and its failed read both report the same loss) are ignored.
+        int attempt = ++generation;
+        Redis fresh = clients.get();
+        client = fresh;
+        fresh.connect()
                 .chain(conn -> {
                     connection = conn;
-                    conn.exceptionHandler(this::onFailure);
-                    return resolve(position).chain(resolved -> consumer.onConnected(redis, resolved));
+                    conn.exceptionHandler(cause -> onFailure(attempt, cause));
+                    return resolve(fresh, position).chain(resolved -> consumer.onConnected(fresh, resolved));
                 })
                 .subscribe().with(start -> {
+                    if (attempt != generation) {
+                        return;
+                    }
                     position = start;
                     connected = true;
                     failuresInARow = 0;
                     lastFailure = null;
-                    readNext();
-                }, this::onFailure);
+                    readNext(attempt);
+                }, cause -> onFailure(attempt, cause));
     }
 
-    private Uni<String> resolve(String from) {
+    private Uni<String> resolve(Redis redis, String from) {
         if (!END.equals(from)) {
             return Uni.createFrom().item(from);
         }
@@ -117,8 +136,8 @@ public final class StreamTail implements AutoCloseable {
         return redis.send(lastEntry).map(reply -> reply == null || reply.size() == 0 ? "0-0" : reply.get(0).get(0).toString());
     }
 
-    private void readNext() {
-        if (closed || connection == null) {
+    private void readNext(int attempt) {
+        if (closed || attempt != generation || connection == null) {
             return;
         }
         Request read = Request.cmd(Command.XREAD)
@@ -129,9 +148,11 @@ public final class StreamTail implements AutoCloseable {
                 .ifNoItem().after(options.block().plus(READ_GRACE))
                 .failWith(() -> new StreamReadTimeoutException(stream, options.block().plus(READ_GRACE)))
                 .subscribe().with(reply -> {
-                    deliver(reply);
-                    readNext();
-                }, this::onFailure);
+                    if (attempt == generation) {
+                        deliver(reply);
+                        readNext(attempt);
+                    }
+                }, cause -> onFailure(attempt, cause));
     }
 
     private void deliver(Response reply) {
@@ -146,10 +167,11 @@ public final class StreamTail implements AutoCloseable {
         }
     }
 
-    private void onFailure(Throwable cause) {
-        if (closed) {
+    private synchronized void onFailure(int attempt, Throwable cause) {
+        if (closed || attempt != generation) {
             return;
         }
+        generation++;
         boolean wasConnected = connected;
         connected = false;
         lastFailure = cause;
@@ -166,10 +188,12 @@ public final class StreamTail implements AutoCloseable {
     }
 
     private void dropConnection() {
-        RedisConnection current = connection;
+        Redis current = client;
         connection = null;
+        client = null;
         if (current != null) {
-            current.close().subscribe().with(ok -> { }, err -> { });
+            // Closing the client closes its sockets, which also ends a pending blocking read.
+            current.close();
         }
     }
 
