@@ -77,7 +77,8 @@ class RuntimeFlagsRedisOutageTest {
         // then
         await().atMost(Duration.ofSeconds(5)).until(() -> !flags.isEnabled(Flag.EDGE_CACHE));
         assertEquals(FlagSource.REDIS_HASH, flags.value(Flag.EDGE_CACHE).source());
-        assertTrue(flags.status().redisConnected());
+        // The reconcile may have read the hash before the tail's backoff ran out.
+        await().atMost(Duration.ofSeconds(2)).until(() -> flags.status().redisConnected());
         assertNotNull(flags.status().lastSync());
         assertEquals(List.of(new FlagChanged(Flag.EDGE_CACHE, false, FlagSource.REDIS_HASH, null)), changes);
     }
@@ -105,8 +106,10 @@ class RuntimeFlagsRedisOutageTest {
         assertFalse(flags.isEnabled(Flag.EDGE_CACHE), "an empty hash must not reset known values");
         flags.set(Flag.EDGE_CACHE, true, "operator").await().atMost(Duration.ofSeconds(2));
 
-        // then
+        // then: whichever path brings it first (the control event or the hash reconcile)
         await().atMost(Duration.ofSeconds(2)).until(() -> flags.isEnabled(Flag.EDGE_CACHE));
-        assertEquals("operator", changes.get(changes.size() - 1).actor());
+        FlagChanged last = changes.get(changes.size() - 1);
+        assertEquals(Flag.EDGE_CACHE, last.flag());
+        assertTrue(last.enabled());
     }
 }
