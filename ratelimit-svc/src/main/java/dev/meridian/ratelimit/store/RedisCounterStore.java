@@ -1,0 +1,145 @@
+package dev.meridian.ratelimit.store;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Counters in Redis: all checks of a request that live on one node go in one {@code EVALSHA}
+ * (loaded with {@code EVAL} on {@code NOSCRIPT}). On Redis Cluster, checks are grouped by slot; a
+ * descriptor's keys share a hash tag, so its limits are always evaluated together.
+ */
+public final class RedisCounterStore implements CounterStore {
+
+    private static final String SCRIPT = loadScript();
+    private static final String SHA = sha1(SCRIPT);
+
+    private final Redis redis;
+    private final boolean cluster;
+    private final String prefix;
+
+    public RedisCounterStore(Redis redis, boolean cluster, String prefix) {
+        this.redis = redis;
+        this.cluster = cluster;
+        this.prefix = prefix;
+    }
+
+    @Override
+    public Uni<List<LimitOutcome>> apply(List<LimitCheck> checks) {
+        if (checks.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Map<Integer, List<Integer>> batches = batches(checks);
+        if (batches.size() == 1) {
+            return run(checks, batches.values().iterator().next()).map(Arrays::asList);
+        }
+        LimitOutcome[] outcomes = new LimitOutcome[checks.size()];
+        List<Uni<Void>> calls = new ArrayList<>();
+        for (List<Integer> batch : batches.values()) {
+            calls.add(run(checks, batch).invoke(results -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    outcomes[batch.get(i)] = results[i];
+                }
+            }).replaceWithVoid());
+        }
+        return Uni.combine().all().unis(calls).discardItems().map(ignored -> Arrays.asList(outcomes));
+    }
+
+    @Override
+    public String kind() {
+        return cluster ? "redis-cluster" : "redis";
+    }
+
+    /** The store's script, for tools that want its SHA or text (benchmarks run it with redis-benchmark). */
+    public static String script() {
+        return SCRIPT;
+    }
+
+    private Map<Integer, List<Integer>> batches(List<LimitCheck> checks) {
+        Map<Integer, List<Integer>> batches = new LinkedHashMap<>();
+        for (int i = 0; i < checks.size(); i++) {
+            int slot = cluster ? ClusterSlots.slot(checks.get(i).key()) : 0;
+            batches.computeIfAbsent(slot, s -> new ArrayList<>()).add(i);
+        }
+        return batches;
+    }
+
+    private Uni<LimitOutcome[]> run(List<LimitCheck> checks, List<Integer> batch) {
+        List<String> keysAndArgs = new ArrayList<>(batch.size() * 6);
+        for (int index : batch) {
+            keysAndArgs.add(prefix + checks.get(index).key());
+        }
+        for (int index : batch) {
+            LimitCheck check = checks.get(index);
+            keysAndArgs.add(code(check));
+            keysAndArgs.add(Long.toString(check.limit()));
+            keysAndArgs.add(Long.toString(check.windowMillis()));
+            keysAndArgs.add(Long.toString(check.hits()));
+            keysAndArgs.add(Integer.toString(check.group()));
+        }
+        Request evalsha = Request.cmd(Command.EVALSHA).arg(SHA).arg(batch.size());
+        keysAndArgs.forEach(evalsha::arg);
+        return redis.send(evalsha)
+                .onFailure(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT"))
+                .recoverWithUni(() -> {
+                    Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(batch.size());
+                    keysAndArgs.forEach(eval::arg);
+                    return redis.send(eval);
+                })
+                .map(reply -> parse(reply, batch.size()));
+    }
+
+    private static LimitOutcome[] parse(Response reply, int expected) {
+        if (reply == null || reply.size() != expected) {
+            throw new IllegalStateException("rate-limit script returned " + (reply == null ? "nothing" : reply.size() + " results")
+                    + " for " + expected + " limits");
+        }
+        LimitOutcome[] outcomes = new LimitOutcome[expected];
+        for (int i = 0; i < expected; i++) {
+            Response row = reply.get(i);
+            outcomes[i] = new LimitOutcome(row.get(0).toLong() == 1, row.get(1).toLong(), row.get(2).toLong(), row.get(3).toLong());
+        }
+        return outcomes;
+    }
+
+    private static String code(LimitCheck check) {
+        return switch (check.algorithm()) {
+            case FIXED_WINDOW -> "f";
+            case SLIDING_WINDOW -> "s";
+            case TOKEN_BUCKET -> "t";
+        };
+    }
+
+    private static String loadScript() {
+        try (InputStream in = RedisCounterStore.class.getResourceAsStream("ratelimit.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("ratelimit.lua is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read ratelimit.lua", e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JDK", e);
+        }
+    }
+}
