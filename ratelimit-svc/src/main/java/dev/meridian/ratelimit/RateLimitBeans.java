@@ -1,0 +1,90 @@
+package dev.meridian.ratelimit;
+
+import dev.meridian.platform.breaker.Breaker;
+import dev.meridian.platform.breaker.CircuitBreakers;
+import dev.meridian.platform.flags.Flag;
+import dev.meridian.platform.flags.RuntimeFlags;
+import dev.meridian.ratelimit.admin.DecisionMetrics;
+import dev.meridian.ratelimit.config.Algorithm;
+import dev.meridian.ratelimit.config.ConfigReloader;
+import dev.meridian.ratelimit.config.LimitRule;
+import dev.meridian.ratelimit.config.LimitUnit;
+import dev.meridian.ratelimit.limiter.OverLimitCache;
+import dev.meridian.ratelimit.limiter.RateLimitDecider;
+import dev.meridian.ratelimit.store.CounterStore;
+import dev.meridian.ratelimit.store.InMemoryCounterStore;
+import dev.meridian.ratelimit.store.RedisCounterStore;
+import io.quarkus.logging.Log;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** Wires the decision from configuration: counter store, breaker, fallback, caches, flag, metrics. */
+@ApplicationScoped
+public class RateLimitBeans {
+
+    /** Name of the breaker around the counter store, as shown at /health/circuit-breakers. */
+    public static final String STORE_BREAKER = "ratelimit-redis";
+
+    @Produces
+    @Singleton
+    @Named("counter-redis")
+    Optional<Redis> counterRedis(Vertx vertx, RateLimitServiceConfig config) {
+        RateLimitServiceConfig.Store store = config.store();
+        List<String> cluster = store.clusterUrls().orElse(List.of()).stream().filter(s -> !s.isBlank()).toList();
+        RedisOptions options = new RedisOptions().setMaxPoolSize(store.poolSize()).setMaxPoolWaiting(4096)
+                .setMaxWaitingHandlers(4096);
+        if (!cluster.isEmpty()) {
+            options.setType(RedisClientType.CLUSTER);
+            cluster.forEach(options::addConnectionString);
+        } else if (store.redisUrl().filter(s -> !s.isBlank()).isPresent()) {
+            options.setConnectionString(store.redisUrl().get());
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of(Redis.createClient(vertx, options));
+    }
+
+    void closeRedis(@Disposes @Named("counter-redis") Optional<Redis> redis) {
+        redis.ifPresent(Redis::close);
+    }
+
+    @Produces
+    @Singleton
+    CounterStore counterStore(@Named("counter-redis") Optional<Redis> redis, RateLimitServiceConfig config, Clock clock) {
+        if (redis.isEmpty()) {
+            Log.info("rate-limit counters in memory: no RATELIMIT_REDIS_URL or RATELIMIT_REDIS_CLUSTER_URLS, one instance only");
+            return new InMemoryCounterStore(clock, config.store().memoryEntries());
+        }
+        boolean cluster = config.store().clusterUrls().map(urls -> urls.stream().anyMatch(s -> !s.isBlank())).orElse(false);
+        return new RedisCounterStore(redis.get(), cluster, config.store().keyPrefix());
+    }
+
+    @Produces
+    @Singleton
+    RateLimitDecider decider(ConfigReloader reloader, CounterStore store, CircuitBreakers breakers, RuntimeFlags flags,
+            RateLimitServiceConfig config, DecisionMetrics metrics, Clock clock) {
+        Breaker breaker = breakers.breaker(STORE_BREAKER);
+        Optional<LimitRule> defaultLimit = config.defaultRateLimit().isPresent()
+                ? Optional.of(new LimitRule("default", config.defaultRateLimit().getAsLong(), LimitUnit.MINUTE, 1,
+                        Algorithm.FIXED_WINDOW, false, List.of(), "default"))
+                : Optional.empty();
+        java.time.Duration timeout = config.store().timeout();
+        RateLimitDecider.StoreGuard guard = action -> breaker.call(() -> action.get().ifNoItem().after(timeout)
+                .failWith(() -> new java.util.concurrent.TimeoutException("counter store did not answer within " + timeout)));
+        return new RateLimitDecider(new RateLimitDecider.Parts(reloader::current, store, guard,
+                new InMemoryCounterStore(clock, config.store().memoryEntries()), config.instances(),
+                new OverLimitCache(clock, config.overLimitCacheEntries()), () -> flags.isEnabled(Flag.RATE_LIMITING),
+                defaultLimit, metrics));
+    }
+}
