@@ -29,7 +29,11 @@ public final class RedisServerProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    public RedisServerProcess start() throws IOException, InterruptedException {
+    /** Starts the server; does nothing if it is already running. */
+    public synchronized RedisServerProcess start() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
         process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no")
                 .redirectErrorStream(true)
@@ -45,7 +49,7 @@ public final class RedisServerProcess implements AutoCloseable {
         return this;
     }
 
-    public void stop() throws InterruptedException {
+    public synchronized void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
