@@ -2,8 +2,19 @@
 # A service's module is listed here in the same change that adds it to the reactor.
 
 MERIDIAN_SERVICES=(
-  # "replica-router-svc 8101"
+  "ratelimit-svc 8102"
 )
+
+# service_env NAME: the environment a service runs with locally (KEY=VALUE words).
+service_env() {
+  local common=("REDIS_URL=redis://127.0.0.1:$PORT_REDIS")
+  case $1 in
+    ratelimit-svc)
+      echo "${common[*]} RATELIMIT_REDIS_URL=redis://127.0.0.1:$PORT_REDIS RATELIMIT_CONFIG_DIR=$MERIDIAN_ROOT/ops/ratelimit/config"
+      ;;
+    *) echo "${common[*]}" ;;
+  esac
+}
 
 service_jar() { echo "$MERIDIAN_ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
 
@@ -28,7 +39,8 @@ services_up() {
     read -r name port <<<"$entry"
     service_healthy "$port" && continue
     mkdir -p "$LOGS" "$PIDS"
-    nohup java -jar "$(service_jar "$name")" >"$LOGS/$name.log" 2>&1 &
+    # shellcheck disable=SC2046
+    nohup env $(service_env "$name") java -Xmx256m -jar "$(service_jar "$name")" >"$LOGS/$name.log" 2>&1 &
     echo $! >"$PIDS/$name.pid"
   done
   for entry in "${MERIDIAN_SERVICES[@]}"; do

@@ -42,7 +42,8 @@ public class RateLimitBeans {
     Optional<Redis> counterRedis(Vertx vertx, RateLimitServiceConfig config) {
         RateLimitServiceConfig.Store store = config.store();
         List<String> cluster = store.clusterUrls().orElse(List.of()).stream().filter(s -> !s.isBlank()).toList();
-        RedisOptions options = new RedisOptions().setMaxPoolSize(store.poolSize()).setMaxPoolWaiting(4096)
+        RedisOptions options = new RedisOptions().setMetricsName("ratelimit-counters").setPoolName("ratelimit-counters")
+                .setMaxPoolSize(store.poolSize()).setMaxPoolWaiting(4096)
                 .setMaxWaitingHandlers(4096);
         if (!cluster.isEmpty()) {
             options.setType(RedisClientType.CLUSTER);

@@ -26,7 +26,7 @@ public class StreamClients implements Supplier<Redis> {
     public Redis get() {
         // quarkus.redis.hosts may list several URIs; the control plane uses a standalone Redis.
         String first = hosts.split(",")[0].strip();
-        return Redis.createClient(vertx, new RedisOptions().setConnectionString(first).setMaxPoolSize(2)
+        return Redis.createClient(vertx, new RedisOptions().setConnectionString(first).setMetricsName("stream-tail").setMaxPoolSize(2)
                 .setMaxPoolWaiting(8));
     }
 }
