@@ -7,6 +7,7 @@ declare -A MERIDIAN_PACKAGES=(
   ["/usr/bin/redis-server"]="redis-server"
   ["/usr/bin/redis-cli"]="redis-tools"
   ["/usr/bin/curl"]="curl"
+  ["/usr/sbin/nginx"]="nginx"
 )
 
 install_missing() {

@@ -20,11 +20,20 @@ service_jar() { echo "$MERIDIAN_ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
 
 service_healthy() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/live"; }
 
+# service_stale NAME: true when its jar is missing or older than any source it is built from.
+service_stale() {
+  local jar
+  jar=$(service_jar "$1")
+  [[ -f $jar ]] || return 0
+  [[ -n $(find "$MERIDIAN_ROOT/$1" "$MERIDIAN_ROOT/platform" "$MERIDIAN_ROOT/contracts" "$MERIDIAN_ROOT/pom.xml" \
+    -path '*/target' -prune -o -type f -newer "$jar" -print -quit 2>/dev/null) ]]
+}
+
 services_build_if_needed() {
   local entry name missing=()
   for entry in "${MERIDIAN_SERVICES[@]}"; do
     read -r name _ <<<"$entry"
-    [[ -f $(service_jar "$name") ]] || missing+=("$name")
+    service_stale "$name" && missing+=("$name")
   done
   ((${#missing[@]} == 0)) && return 0
   say "building ${missing[*]}"

@@ -32,6 +32,10 @@ public class RateLimitTestResource implements QuarkusTestResourceLifecycleManage
                         shadow_mode: true
                         rate_limit: {unit: hour, requests_per_unit: 1}
                       - key: healthcheck
+                      - key: remote_address
+                        descriptors:
+                          - key: method
+                            rate_limit: {unit: hour, requests_per_unit: 3}
                     """);
             Files.writeString(configDir.resolve("strict.yaml"), """
                     domain: strict

@@ -23,12 +23,15 @@ import java.util.List;
 /**
  * {@code /v1/check} for nginx {@code auth_request}: any method (nginx keeps the original one), no
  * body, descriptors from configured request headers. 204 with the rate-limit headers when allowed,
- * 429 with {@code Retry-After} when not.
+ * 429 with {@code Retry-After} when not. nginx's {@code auth_request} treats anything but 2xx, 401
+ * and 403 as an error, so a proxy may ask for 403 (or 401) instead with {@code X-RateLimit-Deny-Status}
+ * and map it back to 429 itself (see {@code ops/nginx/meridian-ratelimit.conf}).
  */
 @ApplicationScoped
 public class NginxCheckRoute {
 
     static final String DOMAIN_HEADER = "X-RateLimit-Domain";
+    static final String DENY_STATUS_HEADER = "X-RateLimit-Deny-Status";
 
     private record HeaderEntry(String key, String header) {
     }
@@ -60,11 +63,16 @@ public class NginxCheckRoute {
         }
         decider.decide(query).subscribe().with(decision -> {
             decision.headers().forEach(h -> response.putHeader(h.name(), h.value()));
-            response.setStatusCode(decision.overall() == Code.OVER_LIMIT ? 429 : 204).end();
+            response.setStatusCode(decision.overall() == Code.OVER_LIMIT ? denyStatus(request) : 204).end();
         }, failure -> {
             Log.warnf("rate-limit check failed: %s", failure.toString());
             response.setStatusCode(500).end();
         });
+    }
+
+    private static int denyStatus(HttpServerRequest request) {
+        String asked = request.getHeader(DENY_STATUS_HEADER);
+        return "401".equals(asked) ? 401 : "403".equals(asked) ? 403 : 429;
     }
 
     private List<RequestDescriptor> fromHeaders(HttpServerRequest request) {
