@@ -2,12 +2,11 @@ package dev.meridian.ratelimit.limiter;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import dev.meridian.ratelimit.store.DeadlineExpiry;
 import dev.meridian.ratelimit.store.LimitOutcome;
 
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Counters known to be over their limit, until the moment they could admit again: a hot abusive
@@ -22,22 +21,7 @@ public final class OverLimitCache {
         this.clock = clock;
         this.until = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
-                .expireAfter(new Expiry<String, Long>() {
-                    @Override
-                    public long expireAfterCreate(String key, Long deadline, long currentTime) {
-                        return TimeUnit.MILLISECONDS.toNanos(Math.max(1, deadline - clock.millis()));
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Long deadline, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, deadline, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Long deadline, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(new DeadlineExpiry<String, Long>(clock, deadline -> deadline))
                 .build();
     }
 

@@ -2,7 +2,6 @@ package dev.meridian.ratelimit.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.smallrye.mutiny.Uni;
 
 import java.time.Clock;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Counters in this process: the embedded default when no Redis is configured (one instance), and
@@ -29,22 +27,7 @@ public final class InMemoryCounterStore implements CounterStore {
         this.clock = clock;
         this.counters = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
-                .expireAfter(new Expiry<String, Entry>() {
-                    @Override
-                    public long expireAfterCreate(String key, Entry entry, long currentTime) {
-                        return TimeUnit.MILLISECONDS.toNanos(Math.max(1, entry.expiresAt() - clock.millis()));
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Entry entry, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, entry, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Entry entry, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(new DeadlineExpiry<String, Entry>(clock, Entry::expiresAt))
                 .build();
     }
 
