@@ -1,0 +1,41 @@
+package dev.meridian.glb;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** global-lb-svc's configuration ({@code meridian.glb.*}). */
+@ConfigMapping(prefix = "meridian.glb")
+public interface GlbServiceConfig {
+
+    /** The regions, zone and names ({@code GLB_CONFIG}). */
+    @WithDefault("${GLB_CONFIG:ops/global-lb/regions.yaml}")
+    Path configFile();
+
+    /** DNS listener. */
+    Dns dns();
+
+    /** A {@code cidr latitude longitude} table replacing the embedded default ({@code GLB_GEO_TABLE}). */
+    @WithDefault("${GLB_GEO_TABLE:}")
+    Optional<Path> geoTable();
+
+    /** Redis stream that region state changes are published on. */
+    @WithDefault("meridian:glb:events")
+    String eventStream();
+
+    interface Dns {
+        /** Address to bind (UDP and TCP). */
+        @WithDefault("${GLB_DNS_HOST:127.0.0.1}")
+        String host();
+
+        /** Port (UDP and TCP); 53 in production. */
+        @WithDefault("${GLB_DNS_PORT:8053}")
+        int port();
+
+        /** TCP connections idle this long are closed (seconds). */
+        @WithDefault("10")
+        int tcpIdleSeconds();
+    }
+}

@@ -1,0 +1,175 @@
+package dev.meridian.glb.health;
+
+import dev.meridian.glb.GlbServiceConfig;
+import dev.meridian.glb.answer.AnswerBookHolder;
+import dev.meridian.glb.config.CheckSpec;
+import dev.meridian.glb.config.GlbConfig;
+import dev.meridian.glb.config.HealthSettings;
+import dev.meridian.glb.config.RegionConfig;
+import dev.meridian.platform.metrics.MeterNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.net.NetClient;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs every region's checks on the configured interval, keeps each endpoint's hysteresis state,
+ * and tells the answer book when a region's verdict changes. Each change is logged, counted and
+ * published on the {@code meridian:glb:events} Redis stream.
+ */
+@ApplicationScoped
+public class RegionHealthMonitor {
+
+    /** One region's verdict and its endpoints, for the health page. */
+    public record RegionState(String name, boolean healthy, Instant lastTransition, Map<String, EndpointHealth> endpoints) {
+    }
+
+    @Inject
+    AnswerBookHolder answers;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    Redis redis;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    GlbServiceConfig serviceConfig;
+
+    private final Map<String, EndpointHealth> endpoints = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> regionVerdicts = new ConcurrentHashMap<>();
+    private final Map<String, Instant> regionTransitions = new ConcurrentHashMap<>();
+    private HttpClient http;
+    private NetClient tcp;
+    private long timer = -1;
+
+    void onStart(@Observes StartupEvent event) {
+        GlbConfig config = answers.config();
+        HealthSettings settings = config.health();
+        int timeout = (int) settings.timeout().toMillis();
+        http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeout).setKeepAlive(false)
+                .setTrustAll(true).setVerifyHost(false));
+        tcp = vertx.createNetClient(new NetClientOptions().setConnectTimeout(timeout));
+        Instant now = clock.instant();
+        for (RegionConfig region : config.regions()) {
+            regionVerdicts.put(region.name(), true);
+            regionTransitions.put(region.name(), now);
+            region.checks().forEach(check -> endpoints.put(check.id(), EndpointHealth.initial(now)));
+        }
+        timer = vertx.setPeriodic(0, settings.interval().toMillis(), id -> runChecks(config));
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    public List<RegionState> states() {
+        GlbConfig config = answers.config();
+        return config.regions().stream().map(region -> {
+            Map<String, EndpointHealth> mine = new LinkedHashMap<>();
+            region.checks().forEach(check -> mine.put(check.id(), endpoints.get(check.id())));
+            return new RegionState(region.name(), regionVerdicts.getOrDefault(region.name(), true),
+                    regionTransitions.get(region.name()), mine);
+        }).toList();
+    }
+
+    private void runChecks(GlbConfig config) {
+        HealthSettings settings = config.health();
+        for (RegionConfig region : config.regions()) {
+            for (CheckSpec check : region.checks()) {
+                long started = System.nanoTime();
+                probe(check, settings).subscribe().with(
+                        error -> record(config, region, check, error, started),
+                        failure -> record(config, region, check, String.valueOf(failure.getMessage()), started));
+            }
+        }
+    }
+
+    /** Emits null when the check passed, else why it failed. */
+    private io.smallrye.mutiny.Uni<String> probe(CheckSpec check, HealthSettings settings) {
+        io.smallrye.mutiny.Uni<String> result = switch (check.kind()) {
+            case TCP -> tcp.connect(check.port(), check.host()).map(socket -> {
+                socket.closeAndForget();
+                return (String) null;
+            });
+            case HTTP -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(check.host()).setPort(check.port())
+                            .setURI(check.path()).setSsl(check.tls()).setTimeout(settings.timeout().toMillis()))
+                    .chain(request -> request.send())
+                    .chain(response -> response.body().map(body -> {
+                        if (response.statusCode() >= 400) {
+                            return "HTTP " + response.statusCode();
+                        }
+                        if (check.bodyContains() != null && !body.toString().contains(check.bodyContains())) {
+                            return "body does not contain '" + check.bodyContains() + "'";
+                        }
+                        return (String) null;
+                    }));
+        };
+        return result.ifNoItem().after(settings.timeout()).failWith(() -> new IllegalStateException("timed out"));
+    }
+
+    private synchronized void record(GlbConfig config, RegionConfig region, CheckSpec check, String error, long started) {
+        HealthSettings settings = config.health();
+        long rtt = (System.nanoTime() - started) / 1_000_000;
+        EndpointHealth before = endpoints.get(check.id());
+        EndpointHealth after = before.record(error == null, rtt, error, settings.rise(), settings.fall(), clock.instant());
+        endpoints.put(check.id(), after);
+        if (before.healthy() != after.healthy()) {
+            Log.infof("endpoint=%s healthy=%s reason=%s", check.id(), after.healthy(), error);
+        }
+        long passing = region.checks().stream().filter(c -> endpoints.get(c.id()).healthy()).count();
+        boolean healthy = region.checks().isEmpty() || passing >= Math.ceil(region.healthyShare() * region.checks().size());
+        if (regionVerdicts.get(region.name()) != healthy) {
+            regionVerdicts.put(region.name(), healthy);
+            regionTransitions.put(region.name(), clock.instant());
+            Log.warnf("region=%s healthy=%s passing=%d/%d", region.name(), healthy, passing, region.checks().size());
+            registry.counter(MeterNames.of("glb", "health_transitions"), "region", region.name(),
+                    "to", healthy ? "healthy" : "failed").increment();
+            Set<String> healthyRegions = new LinkedHashSet<>();
+            regionVerdicts.forEach((name, ok) -> {
+                if (ok) {
+                    healthyRegions.add(name);
+                }
+            });
+            answers.regionsChanged(healthyRegions);
+            publish(region.name(), healthy, passing, region.checks().size());
+        }
+    }
+
+    private void publish(String region, boolean healthy, long passing, int total) {
+        Request event = Request.cmd(Command.XADD).arg(serviceConfig.eventStream()).arg("MAXLEN").arg("~").arg(10_000).arg("*")
+                .arg("kind").arg("region").arg("region").arg(region).arg("healthy").arg(Boolean.toString(healthy))
+                .arg("passing").arg(passing + "/" + total).arg("at").arg(clock.instant().toString());
+        redis.send(event).subscribe().with(ok -> { }, err -> Log.debugf("region event not published: %s", err.toString()));
+    }
+}

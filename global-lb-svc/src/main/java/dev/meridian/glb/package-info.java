@@ -1,0 +1,2 @@
+/** global-lb-svc: region health checking and an authoritative GeoDNS server with failover. */
+package dev.meridian.glb;
