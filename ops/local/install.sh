@@ -8,6 +8,8 @@ declare -A MERIDIAN_PACKAGES=(
   ["/usr/bin/redis-cli"]="redis-tools"
   ["/usr/bin/curl"]="curl"
   ["/usr/sbin/nginx"]="nginx"
+  ["/usr/bin/dig"]="bind9-dnsutils"
+  ["/usr/bin/h2load"]="nghttp2-client"
 )
 
 install_missing() {

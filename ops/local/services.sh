@@ -3,6 +3,7 @@
 
 MERIDIAN_SERVICES=(
   "ratelimit-svc 8102"
+  "global-lb-svc 8105"
 )
 
 # service_env NAME: the environment a service runs with locally (KEY=VALUE words).
@@ -11,6 +12,9 @@ service_env() {
   case $1 in
     ratelimit-svc)
       echo "${common[*]} RATELIMIT_REDIS_URL=redis://127.0.0.1:$PORT_REDIS RATELIMIT_CONFIG_DIR=$MERIDIAN_ROOT/ops/ratelimit/config"
+      ;;
+    global-lb-svc)
+      echo "${common[*]} GLB_CONFIG=$MERIDIAN_ROOT/ops/global-lb/regions.yaml GLB_DNS_PORT=8053"
       ;;
     *) echo "${common[*]}" ;;
   esac
