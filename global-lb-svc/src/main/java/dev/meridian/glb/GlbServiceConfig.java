@@ -21,6 +21,18 @@ public interface GlbServiceConfig {
     @WithDefault("${GLB_GEO_TABLE:}")
     Optional<Path> geoTable();
 
+    /** This instance's name among the observers ({@code GLB_INSTANCE}, e.g. its region). */
+    @WithDefault("${GLB_INSTANCE:local}")
+    String instanceName();
+
+    /** Peer instances' gRPC addresses ({@code GLB_PEERS}, host:port, comma-separated): their observations count in the quorum. */
+    @WithDefault("${GLB_PEERS:}")
+    Optional<java.util.List<String>> peers();
+
+    /** A peer's observations older than this no longer count (it may be the one with network trouble). */
+    @WithDefault("10s")
+    java.time.Duration observationStaleness();
+
     /** Redis stream that region state changes are published on. */
     @WithDefault("meridian:glb:events")
     String eventStream();

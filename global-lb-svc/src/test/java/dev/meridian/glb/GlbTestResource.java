@@ -25,6 +25,7 @@ public class GlbTestResource implements QuarkusTestResourceLifecycleManager {
     public static int dnsPort;
     public static int euEndpointPort;
     public static ServerSocket euEndpoint;
+    public static FakePeer peer;
 
     /** eu answers with 60 addresses: more than fits a classic 512-byte UDP response. */
     public static final String EU_ADDRESSES = IntStream.rangeClosed(1, 60).mapToObj(i -> "10.10.0." + i)
@@ -38,6 +39,11 @@ public class GlbTestResource implements QuarkusTestResourceLifecycleManager {
             try (ServerSocket probe = new ServerSocket(0)) {
                 dnsPort = probe.getLocalPort();
             }
+            int peerPort;
+            try (ServerSocket probe = new ServerSocket(0)) {
+                peerPort = probe.getLocalPort();
+            }
+            peer = new FakePeer(peerPort);
             Path config = Files.createTempFile("meridian-glb", ".yaml");
             Files.writeString(config, """
                     zone: glb.test.
@@ -67,7 +73,9 @@ public class GlbTestResource implements QuarkusTestResourceLifecycleManager {
                       - {name: app.glb.test., policy: geoproximity}
                       - {name: failover.glb.test., policy: failover}
                     """.formatted(INTERVAL_MS, RISE, FALL, EU_ADDRESSES, euEndpointPort));
-            return Map.of("meridian.glb.config-file", config.toString(), "meridian.glb.dns.port", Integer.toString(dnsPort));
+            return Map.of("meridian.glb.config-file", config.toString(), "meridian.glb.dns.port", Integer.toString(dnsPort),
+                    "meridian.glb.peers", "127.0.0.1:" + peerPort, "meridian.glb.observation-staleness", "1s",
+                    "meridian.glb.instance-name", "test-instance");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -80,6 +88,7 @@ public class GlbTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        peer.stop();
         try {
             euEndpoint.close();
         } catch (IOException ignored) {

@@ -9,6 +9,8 @@ import dev.meridian.glb.config.RegionConfig;
 import dev.meridian.platform.metrics.MeterNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.http.HttpClientOptions;
@@ -42,8 +44,14 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class RegionHealthMonitor {
 
-    /** One region's verdict and its endpoints, for the health page. */
-    public record RegionState(String name, boolean healthy, Instant lastTransition, Map<String, EndpointHealth> endpoints) {
+    /**
+     * One region as the health page shows it.
+     *
+     * @param healthy        the verdict answers follow (the quorum of fresh observers)
+     * @param locallyHealthy this instance's own checks' verdict
+     */
+    public record RegionState(String name, boolean healthy, boolean locallyHealthy, Instant lastTransition,
+            Map<String, EndpointHealth> endpoints) {
     }
 
     @Inject
@@ -67,6 +75,9 @@ public class RegionHealthMonitor {
     private final Map<String, EndpointHealth> endpoints = new ConcurrentHashMap<>();
     private final Map<String, Boolean> regionVerdicts = new ConcurrentHashMap<>();
     private final Map<String, Instant> regionTransitions = new ConcurrentHashMap<>();
+    private final BroadcastProcessor<Boolean> localChanges = BroadcastProcessor.create();
+    private QuorumTally tally;
+    private volatile Set<String> applied = Set.of();
     private HttpClient http;
     private NetClient tcp;
     private long timer = -1;
@@ -79,11 +90,13 @@ public class RegionHealthMonitor {
                 .setTrustAll(true).setVerifyHost(false));
         tcp = vertx.createNetClient(new NetClientOptions().setConnectTimeout(timeout));
         Instant now = clock.instant();
+        tally = new QuorumTally(serviceConfig.observationStaleness().toMillis());
         for (RegionConfig region : config.regions()) {
             regionVerdicts.put(region.name(), true);
             regionTransitions.put(region.name(), now);
             region.checks().forEach(check -> endpoints.put(check.id(), EndpointHealth.initial(now)));
         }
+        applied = Set.copyOf(regionVerdicts.keySet());
         timer = vertx.setPeriodic(0, settings.interval().toMillis(), id -> runChecks(config));
     }
 
@@ -98,12 +111,36 @@ public class RegionHealthMonitor {
         return config.regions().stream().map(region -> {
             Map<String, EndpointHealth> mine = new LinkedHashMap<>();
             region.checks().forEach(check -> mine.put(check.id(), endpoints.get(check.id())));
-            return new RegionState(region.name(), regionVerdicts.getOrDefault(region.name(), true),
+            return new RegionState(region.name(), applied.contains(region.name()), regionVerdicts.getOrDefault(region.name(), true),
                     regionTransitions.get(region.name()), mine);
         }).toList();
     }
 
+    /** This instance's own verdicts, as peers receive them. */
+    public Map<String, Boolean> localVerdicts() {
+        return Map.copyOf(regionVerdicts);
+    }
+
+    /** Fires on every change of this instance's own verdicts. */
+    public Multi<Boolean> localChanges() {
+        return localChanges;
+    }
+
+    /** A peer's latest observations (timestamped on receipt, so peers' clocks do not matter). */
+    public synchronized void peerObserved(String observer, Map<String, Boolean> verdicts) {
+        tally.record(observer, verdicts, clock.millis());
+        reevaluate(answers.config());
+    }
+
+    public Set<String> freshObservers() {
+        return tally.freshObservers(clock.millis());
+    }
+
     private void runChecks(GlbConfig config) {
+        synchronized (this) {
+            tally.record(serviceConfig.instanceName(), regionVerdicts, clock.millis());
+            reevaluate(config);
+        }
         HealthSettings settings = config.health();
         for (RegionConfig region : config.regions()) {
             for (CheckSpec check : region.checks()) {
@@ -152,17 +189,26 @@ public class RegionHealthMonitor {
         if (regionVerdicts.get(region.name()) != healthy) {
             regionVerdicts.put(region.name(), healthy);
             regionTransitions.put(region.name(), clock.instant());
-            Log.warnf("region=%s healthy=%s passing=%d/%d", region.name(), healthy, passing, region.checks().size());
+            Log.warnf("region=%s locally healthy=%s passing=%d/%d", region.name(), healthy, passing, region.checks().size());
             registry.counter(MeterNames.of("glb", "health_transitions"), "region", region.name(),
                     "to", healthy ? "healthy" : "failed").increment();
-            Set<String> healthyRegions = new LinkedHashSet<>();
-            regionVerdicts.forEach((name, ok) -> {
-                if (ok) {
-                    healthyRegions.add(name);
-                }
-            });
-            answers.regionsChanged(healthyRegions);
             publish(region.name(), healthy, passing, region.checks().size());
+            tally.record(serviceConfig.instanceName(), regionVerdicts, clock.millis());
+            reevaluate(config);
+            localChanges.onNext(Boolean.TRUE);
+        }
+    }
+
+    /** Applies the quorum's verdict to the answers when it differs from what they follow now. */
+    private void reevaluate(GlbConfig config) {
+        Set<String> quorum = tally.healthy(config.regions().stream().map(RegionConfig::name).toList(), clock.millis());
+        if (!quorum.equals(applied)) {
+            Set<String> lost = new LinkedHashSet<>(applied);
+            lost.removeAll(quorum);
+            lost.forEach(region -> registry.counter(MeterNames.of("glb", "failover_events"), "region", region).increment());
+            Log.warnf("answers now follow healthy=%s (observers %s)", quorum, tally.freshObservers(clock.millis()));
+            applied = Set.copyOf(quorum);
+            answers.regionsChanged(quorum);
         }
     }
 
