@@ -29,6 +29,7 @@ public final class FakePeer {
     private final List<StreamObserver<Observation>> watchers = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     private volatile Map<String, Boolean> verdicts;
+    private volatile boolean serving = true;
 
     public FakePeer(int port) throws IOException {
         // Built from the method descriptor rather than by extending GlobalLbImplBase, so Quarkus does
@@ -40,8 +41,29 @@ public final class FakePeer {
                             watchers.add(observer);
                         }))
                 .build();
-        server = ServerBuilder.forPort(port).addService(watchOnly).build().start();
+        // A grpc.health.v1 endpoint, for the gRPC health checks of a region.
+        ServerServiceDefinition health = ServerServiceDefinition.builder(grpc.health.v1.HealthGrpc.SERVICE_NAME)
+                .addMethod(grpc.health.v1.HealthGrpc.getCheckMethod(), ServerCalls.asyncUnaryCall(
+                        (grpc.health.v1.HealthOuterClass.HealthCheckRequest request,
+                                StreamObserver<grpc.health.v1.HealthOuterClass.HealthCheckResponse> observer) -> {
+                            observer.onNext(grpc.health.v1.HealthOuterClass.HealthCheckResponse.newBuilder()
+                                    .setStatus(serving ? grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus.SERVING
+                                            : grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus.NOT_SERVING)
+                                    .build());
+                            observer.onCompleted();
+                        }))
+                .build();
+        server = ServerBuilder.forPort(port).addService(watchOnly).addService(health).build().start();
         ticker.scheduleAtFixedRate(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** What its grpc.health.v1 Check answers. */
+    public void serving(boolean isServing) {
+        this.serving = isServing;
+    }
+
+    public int port() {
+        return server.getPort();
     }
 
     /** Report these verdicts from now on; null: fall silent. */

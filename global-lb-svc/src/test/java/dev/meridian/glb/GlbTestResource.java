@@ -69,10 +69,12 @@ public class GlbTestResource implements QuarkusTestResourceLifecycleManager {
                         latitude: 35.68
                         longitude: 139.69
                         priority: 3
+                        checks: [{grpc: "127.0.0.1:%d"}]
                     names:
                       - {name: app.glb.test., policy: geoproximity}
                       - {name: failover.glb.test., policy: failover}
-                    """.formatted(INTERVAL_MS, RISE, FALL, EU_ADDRESSES, euEndpointPort));
+                      - {name: fastest.glb.test., policy: latency}
+                    """.formatted(INTERVAL_MS, RISE, FALL, EU_ADDRESSES, euEndpointPort, peerPort));
             return Map.of("meridian.glb.config-file", config.toString(), "meridian.glb.dns.port", Integer.toString(dnsPort),
                     "meridian.glb.peers", "127.0.0.1:" + peerPort, "meridian.glb.observation-staleness", "1s",
                     "meridian.glb.instance-name", "test-instance");

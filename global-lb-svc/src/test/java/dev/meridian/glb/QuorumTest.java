@@ -81,6 +81,37 @@ class QuorumTest {
     }
 
     @Test
+    void aGrpcHealthCheckFailsAndRecoversItsRegion() throws Exception {
+        // given: ap (Tokyo) is checked through grpc.health.v1 on the peer's port
+        assertEquals(List.of("10.30.0.1"), GeoDnsDigTest.answers("app.glb.test", "A", "+subnet=203.0.113.0/24"));
+
+        // when: it reports NOT_SERVING
+        GlbTestResource.peer.serving(false);
+
+        // then: Tokyo is sent to the next nearest region (eu), and back once it serves again
+        try {
+            await().atMost(Duration.ofSeconds(3)).until(() ->
+                    GeoDnsDigTest.answers("app.glb.test", "A", "+subnet=203.0.113.0/24", "+tcp").size() == 60);
+        } finally {
+            GlbTestResource.peer.serving(true);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() ->
+                GeoDnsDigTest.answers("app.glb.test", "A", "+subnet=203.0.113.0/24").equals(List.of("10.30.0.1")));
+    }
+
+    @Test
+    void theLatencyPolicyAnswersWithTheFastestMeasuredRegion() throws Exception {
+        String fastest = given().get("/health/global-lb").jsonPath().getString("answers.fastest");
+        List<String> answer = GeoDnsDigTest.answers("fastest.glb.test", "A", "+tcp");
+        List<String> expected = switch (fastest) {
+            case "us" -> List.of("10.20.0.1");
+            case "ap" -> List.of("10.30.0.1");
+            default -> GeoDnsDigTest.answers("app.glb.test", "A", "+subnet=198.51.100.0/24", "+tcp");
+        };
+        assertEquals(expected, answer);
+    }
+
+    @Test
     void resolveAnswersLikeDns() throws Exception {
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
         try {

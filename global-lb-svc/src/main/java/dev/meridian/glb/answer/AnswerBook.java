@@ -29,19 +29,23 @@ public final class AnswerBook {
     private final GlbConfig config;
     private final List<RegionConfig> candidates;
     private final RegionConfig failoverChoice;
+    private final RegionConfig fastestChoice;
     private final RegionConfig unknownLocationChoice;
     private final short[] nearest;
     private final long[] cumulativeWeights;
     private final AtomicLong rotation = new AtomicLong();
     private final boolean enabled;
 
-    private AnswerBook(GlbConfig config, Set<String> healthyRegions, boolean enabled) {
+    private AnswerBook(GlbConfig config, Set<String> healthyRegions, boolean enabled, Map<String, Long> rttMillis) {
         this.config = config;
         this.enabled = enabled;
         List<RegionConfig> healthy = config.regions().stream().filter(r -> healthyRegions.contains(r.name())).toList();
         // With every region down, answering with all of them beats answering with none.
         this.candidates = healthy.isEmpty() ? config.regions() : healthy;
         this.failoverChoice = candidates.stream().min(Comparator.comparingInt(RegionConfig::priority)).orElseThrow();
+        // Regions never measured rank last; ties go to priority.
+        this.fastestChoice = candidates.stream().min(Comparator.<RegionConfig>comparingLong(
+                r -> rttMillis.getOrDefault(r.name(), Long.MAX_VALUE)).thenComparingInt(RegionConfig::priority)).orElseThrow();
         RegionConfig fallback = config.region(config.fallbackRegion()).orElseThrow();
         this.unknownLocationChoice = candidates.contains(fallback) ? fallback : failoverChoice;
         this.nearest = grid(candidates);
@@ -54,7 +58,12 @@ public final class AnswerBook {
     }
 
     public static AnswerBook build(GlbConfig config, Set<String> healthyRegions, boolean globalLbEnabled) {
-        return new AnswerBook(config, healthyRegions, globalLbEnabled);
+        return new AnswerBook(config, healthyRegions, globalLbEnabled, Map.of());
+    }
+
+    /** @param rttMillis each region's probe round-trip time as this instance measures it (for the latency policy) */
+    public static AnswerBook build(GlbConfig config, Set<String> healthyRegions, boolean globalLbEnabled, Map<String, Long> rttMillis) {
+        return new AnswerBook(config, healthyRegions, globalLbEnabled, rttMillis);
     }
 
     public GlbConfig config() {
@@ -72,6 +81,7 @@ public final class AnswerBook {
                     .orElse(unknownLocationChoice);
             case WEIGHTED -> weighted();
             case ROUND_ROBIN -> candidates.get((int) Math.floorMod(rotation.getAndIncrement(), (long) candidates.size()));
+            case LATENCY -> fastestChoice;
         };
     }
 
@@ -131,6 +141,6 @@ public final class AnswerBook {
     /** Used by tests and the health page. */
     public Map<String, Object> describe() {
         return Map.of("enabled", enabled, "candidates", candidateNames(), "failover", failoverChoice.name(),
-                "unknownLocation", unknownLocationChoice.name());
+                "fastest", fastestChoice.name(), "unknownLocation", unknownLocationChoice.name());
     }
 }

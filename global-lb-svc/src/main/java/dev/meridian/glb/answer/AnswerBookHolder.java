@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,6 +33,7 @@ public class AnswerBookHolder {
 
     private GlbConfig config;
     private volatile Set<String> healthy;
+    private volatile Map<String, Long> rttMillis = Map.of();
     private volatile AnswerBook book;
 
     public synchronized GlbConfig config() {
@@ -64,6 +66,12 @@ public class AnswerBookHolder {
         rebuild();
     }
 
+    /** Called by the health monitor when the ranking of regions by probe RTT changes. */
+    public void latenciesChanged(Map<String, Long> regionRttMillis) {
+        rttMillis = Map.copyOf(regionRttMillis);
+        rebuild();
+    }
+
     void onFlag(@Observes FlagChanged change) {
         if (change.flag() == Flag.GLOBAL_LB) {
             rebuild();
@@ -72,7 +80,7 @@ public class AnswerBookHolder {
 
     private synchronized void rebuild() {
         long started = System.nanoTime();
-        book = AnswerBook.build(config(), healthy, flags.isEnabled(Flag.GLOBAL_LB));
+        book = AnswerBook.build(config(), healthy, flags.isEnabled(Flag.GLOBAL_LB), rttMillis);
         Log.infof("answers rebuilt healthy=%s global-lb=%s in %d ms", healthy, flags.isEnabled(Flag.GLOBAL_LB),
                 (System.nanoTime() - started) / 1_000_000);
     }

@@ -84,7 +84,7 @@ public final class GlbConfigParser {
             }
             String rawPolicy = raw.containsKey("policy") ? string(raw, "policy", path) : "geoproximity";
             Policy policy = Policy.parse(rawPolicy).orElseThrow(() -> error(path + ".policy",
-                    "unknown policy '" + rawPolicy + "' (geoproximity, failover, weighted or round_robin)"));
+                    "unknown policy '" + rawPolicy + "' (geoproximity, failover, weighted, round_robin or latency)"));
             names.add(new GlobalName(name, policy, number(raw, "ttl", path, ttl, 0, 86_400)));
         }
         return new GlbConfig(zone, ttl, List.copyOf(nameservers), hostmaster, primary, fallback, health, List.copyOf(regions),
@@ -142,6 +142,17 @@ public final class GlbConfigParser {
             String body = raw.containsKey("body_contains") ? string(raw, "body_contains", path) : null;
             return new CheckSpec(id, CheckSpec.Kind.HTTP, uri.getHost(), port, target, tls, body);
         }
+        if (raw.containsKey("grpc")) {
+            String target = string(raw, "grpc", path);
+            int colon = target.lastIndexOf(':');
+            try {
+                String service = raw.containsKey("service") ? string(raw, "service", path) : "";
+                return new CheckSpec(id, CheckSpec.Kind.GRPC, target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)),
+                        service, false, null);
+            } catch (RuntimeException e) {
+                throw error(path + ".grpc", "expected host:port, got '" + target + "'");
+            }
+        }
         if (raw.containsKey("tcp")) {
             String target = string(raw, "tcp", path);
             int colon = target.lastIndexOf(':');
@@ -155,7 +166,7 @@ public final class GlbConfigParser {
                 throw error(path + ".tcp", "expected host:port, got '" + target + "'");
             }
         }
-        throw error(path, "a check needs http: URL or tcp: host:port");
+        throw error(path, "a check needs http: URL, tcp: host:port or grpc: host:port");
     }
 
     private GlbConfigException error(String path, String message) {

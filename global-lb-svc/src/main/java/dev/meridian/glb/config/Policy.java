@@ -12,7 +12,9 @@ public enum Policy {
     /** A healthy region at random, in proportion to weight. */
     WEIGHTED("weighted"),
     /** The healthy regions in turn. */
-    ROUND_ROBIN("round_robin");
+    ROUND_ROBIN("round_robin"),
+    /** The healthy region whose health checks answer this instance fastest (probe RTT). */
+    LATENCY("latency");
 
     private final String yamlName;
 

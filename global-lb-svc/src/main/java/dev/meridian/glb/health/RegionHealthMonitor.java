@@ -78,6 +78,8 @@ public class RegionHealthMonitor {
     private final BroadcastProcessor<Boolean> localChanges = BroadcastProcessor.create();
     private QuorumTally tally;
     private volatile Set<String> applied = Set.of();
+    private volatile String fastest;
+    private final Map<String, io.grpc.ManagedChannel> grpcChannels = new ConcurrentHashMap<>();
     private HttpClient http;
     private NetClient tcp;
     private long timer = -1;
@@ -104,6 +106,7 @@ public class RegionHealthMonitor {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+        grpcChannels.values().forEach(io.grpc.ManagedChannel::shutdownNow);
     }
 
     public List<RegionState> states() {
@@ -159,6 +162,7 @@ public class RegionHealthMonitor {
                 socket.closeAndForget();
                 return (String) null;
             });
+            case GRPC -> grpcHealth(check);
             case HTTP -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(check.host()).setPort(check.port())
                             .setURI(check.path()).setSsl(check.tls()).setTimeout(settings.timeout().toMillis()))
                     .chain(request -> request.send())
@@ -175,6 +179,31 @@ public class RegionHealthMonitor {
         return result.ifNoItem().after(settings.timeout()).failWith(() -> new IllegalStateException("timed out"));
     }
 
+    /** grpc.health.v1 Check: SERVING passes; anything else, or no answer, fails. */
+    private io.smallrye.mutiny.Uni<String> grpcHealth(CheckSpec check) {
+        io.grpc.ManagedChannel channel = grpcChannels.computeIfAbsent(check.id(),
+                id -> io.grpc.ManagedChannelBuilder.forAddress(check.host(), check.port()).usePlaintext().build());
+        return io.smallrye.mutiny.Uni.createFrom().emitter(emitter -> grpc.health.v1.HealthGrpc.newStub(channel)
+                .withDeadlineAfter(answers.config().health().timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .check(grpc.health.v1.HealthOuterClass.HealthCheckRequest.newBuilder().setService(check.path()).build(),
+                        new io.grpc.stub.StreamObserver<>() {
+                            @Override
+                            public void onNext(grpc.health.v1.HealthOuterClass.HealthCheckResponse response) {
+                                emitter.complete(response.getStatus() == grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus.SERVING
+                                        ? null : "gRPC health " + response.getStatus());
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                emitter.complete("gRPC health: " + io.grpc.Status.fromThrowable(t).getCode());
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        }));
+    }
+
     private synchronized void record(GlbConfig config, RegionConfig region, CheckSpec check, String error, long started) {
         HealthSettings settings = config.health();
         long rtt = (System.nanoTime() - started) / 1_000_000;
@@ -185,6 +214,7 @@ public class RegionHealthMonitor {
             Log.infof("endpoint=%s healthy=%s reason=%s", check.id(), after.healthy(), error);
         }
         long passing = region.checks().stream().filter(c -> endpoints.get(c.id()).healthy()).count();
+        rankByLatency(config);
         boolean healthy = region.checks().isEmpty() || passing >= Math.ceil(region.healthyShare() * region.checks().size());
         if (regionVerdicts.get(region.name()) != healthy) {
             regionVerdicts.put(region.name(), healthy);
@@ -196,6 +226,22 @@ public class RegionHealthMonitor {
             tally.record(serviceConfig.instanceName(), regionVerdicts, clock.millis());
             reevaluate(config);
             localChanges.onNext(Boolean.TRUE);
+        }
+    }
+
+    /** Each region's mean probe RTT over its healthy endpoints; the answers are rebuilt only when the fastest region changes. */
+    private void rankByLatency(GlbConfig config) {
+        Map<String, Long> rtt = new LinkedHashMap<>();
+        for (RegionConfig region : config.regions()) {
+            region.checks().stream().map(c -> endpoints.get(c.id()))
+                    .filter(e -> e.healthy() && e.lastRttMillis() >= 0)
+                    .mapToLong(EndpointHealth::lastRttMillis).average()
+                    .ifPresent(mean -> rtt.put(region.name(), Math.round(mean)));
+        }
+        String best = rtt.entrySet().stream().min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        if (best != null && !best.equals(fastest)) {
+            fastest = best;
+            answers.latenciesChanged(rtt);
         }
     }
 

@@ -83,6 +83,17 @@ class AnswerBookTest {
     }
 
     @Test
+    void latencyPicksTheFastestMeasuredHealthyRegion() {
+        GlobalName fastest = new GlobalName(geo.name(), dev.meridian.glb.config.Policy.LATENCY, 30);
+        Map<String, Long> rtt = Map.of("eu", 50L, "us", 10L);
+        assertEquals("us", AnswerBook.build(config, Set.of("eu", "us", "ap"), true, rtt).select(fastest, PARIS).name());
+        assertEquals("eu", AnswerBook.build(config, Set.of("eu", "ap"), true, rtt).select(fastest, PARIS).name(),
+                "us is down; ap was never measured so it ranks last");
+        assertEquals("eu", AnswerBook.build(config, Set.of("eu", "us", "ap"), true, Map.of()).select(fastest, PARIS).name(),
+                "nothing measured: priority decides");
+    }
+
+    @Test
     void flagOffAnswersThePrimaryRegionOnly() {
         AnswerBook off = AnswerBook.build(config, Set.of("us", "ap"), false);
         assertEquals("eu", off.select(geo, BOSTON).name());

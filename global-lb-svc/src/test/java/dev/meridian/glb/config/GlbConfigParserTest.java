@@ -40,6 +40,8 @@ class GlbConfigParserTest {
                       - http: https://example.test:8443/health?deep=1
                         body_contains: UP
                       - tcp: 127.0.0.1:6379
+                      - grpc: 127.0.0.1:9000
+                        service: app
                 """);
         CheckSpec http = config.regions().get(0).checks().get(0);
         assertEquals(CheckSpec.Kind.HTTP, http.kind());
@@ -47,6 +49,10 @@ class GlbConfigParserTest {
         assertEquals("/health?deep=1", http.path());
         assertEquals(true, http.tls());
         assertEquals("a/1", config.regions().get(0).checks().get(1).id());
+        CheckSpec grpc = config.regions().get(0).checks().get(2);
+        assertEquals(CheckSpec.Kind.GRPC, grpc.kind());
+        assertEquals("app", grpc.path());
+        assertEquals(9000, grpc.port());
         assertEquals(Duration.ofMillis(500), config.health().interval());
     }
 
@@ -65,7 +71,7 @@ class GlbConfigParserTest {
                 regions: [{name: a, latitude: 1, longitude: 0}]
                 names: [{name: app.other.}]
                 """));
-        assertEquals("glb.yaml: names[0].policy: unknown policy 'nearest' (geoproximity, failover, weighted or round_robin)", error("""
+        assertEquals("glb.yaml: names[0].policy: unknown policy 'nearest' (geoproximity, failover, weighted, round_robin or latency)", error("""
                 zone: z.test
                 regions: [{name: a, latitude: 1, longitude: 0}]
                 names: [{name: app.z.test., policy: nearest}]
@@ -80,7 +86,7 @@ class GlbConfigParserTest {
                 regions: [{name: a, latitude: 1, longitude: 0}, {name: a, latitude: 2, longitude: 0}]
                 """));
         assertEquals("glb.yaml: regions: at least one region is needed", error("zone: z.test\n"));
-        assertEquals("glb.yaml: regions[0].checks[0]: a check needs http: URL or tcp: host:port", error("""
+        assertEquals("glb.yaml: regions[0].checks[0]: a check needs http: URL, tcp: host:port or grpc: host:port", error("""
                 zone: z.test
                 regions: [{name: a, latitude: 1, longitude: 0, checks: [{ping: x}]}]
                 """));
