@@ -76,7 +76,8 @@ public final class FakePeer {
         if (current == null) {
             return;
         }
-        Observation.Builder observation = Observation.newBuilder().setObserver("fake-peer").setObservedAtMillis(System.currentTimeMillis());
+        Observation.Builder observation = Observation.newBuilder().setObserver("fake-peer").setObservedAtMillis(System.currentTimeMillis())
+                .putAnswersServed("eu", 1000);
         current.forEach((region, healthy) -> observation.addRegions(RegionObservation.newBuilder().setRegion(region).setHealthy(healthy)));
         for (StreamObserver<Observation> watcher : watchers) {
             try {

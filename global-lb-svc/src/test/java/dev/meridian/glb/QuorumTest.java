@@ -51,7 +51,12 @@ class QuorumTest {
 
         // then: 1 of 2 observers is no majority, London keeps eu
         assertEquals(60, GeoDnsDigTest.answers("app.glb.test", "A", "+subnet=198.51.100.0/24", "+tcp").size());
-        given().get("/health/global-lb").then().body("regions.find { it.name == 'eu' }.healthy", equalTo(true));
+        given().get("/health/global-lb").then().body("regions.find { it.name == 'eu' }.healthy", equalTo(true))
+                .body("freshObservers", org.hamcrest.Matchers.hasItems("test-instance", "fake-peer"))
+                .body("peerAnswersPerRegion.fake-peer.eu", equalTo(1000));
+        long own = given().get("/health/global-lb").jsonPath().getLong("answersPerRegion.eu");
+        long global = given().get("/health/global-lb").jsonPath().getLong("globalAnswersPerRegion.eu");
+        assertEquals(true, global >= own + 1000, "global totals add the peer's answers: " + global + " vs own " + own);
 
         // when: the peer sees it down too
         GlbTestResource.peer.report(Map.of("eu", false, "us", true, "ap", true));

@@ -19,8 +19,9 @@ import java.util.Map;
 public class GlobalLbHealthResource {
 
     /** The JSON body. */
-    public record Report(boolean enabled, String zone, List<RegionHealthMonitor.RegionState> regions, Map<String, Object> answers,
-            Map<String, Long> answersPerRegion) {
+    public record Report(boolean enabled, String zone, String instance, List<RegionHealthMonitor.RegionState> regions,
+            Map<String, Object> answers, Map<String, Long> answersPerRegion, java.util.Set<String> freshObservers,
+            Map<String, Map<String, Long>> peerAnswersPerRegion, Map<String, Long> globalAnswersPerRegion) {
     }
 
     @Inject
@@ -35,10 +36,20 @@ public class GlobalLbHealthResource {
     @Inject
     RuntimeFlags flags;
 
+    @Inject
+    dev.meridian.glb.grpc.PeerWatcher peers;
+
+    @Inject
+    dev.meridian.glb.GlbServiceConfig config;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Report report() {
-        return new Report(flags.isEnabled(Flag.GLOBAL_LB), answers.config().zone().toString(), monitor.states(),
-                answers.book().describe(), metrics.answersPerRegion());
+        Map<String, Long> own = metrics.answersPerRegion();
+        Map<String, Map<String, Long>> fromPeers = peers.peerAnswers();
+        Map<String, Long> global = new java.util.TreeMap<>(own);
+        fromPeers.values().forEach(counts -> counts.forEach((region, count) -> global.merge(region, count, Long::sum)));
+        return new Report(flags.isEnabled(Flag.GLOBAL_LB), answers.config().zone().toString(), config.instanceName(),
+                monitor.states(), answers.book().describe(), own, monitor.freshObservers(), fromPeers, global);
     }
 }

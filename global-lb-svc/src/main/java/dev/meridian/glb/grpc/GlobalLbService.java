@@ -45,6 +45,9 @@ public class GlobalLbService implements GlobalLb {
     @Inject
     Clock clock;
 
+    @Inject
+    dev.meridian.glb.dns.DnsMetrics metrics;
+
     @Override
     public Uni<ResolveResponse> resolve(ResolveRequest request) {
         try {
@@ -77,7 +80,7 @@ public class GlobalLbService implements GlobalLb {
 
     private Observation observation() {
         Observation.Builder observation = Observation.newBuilder().setObserver(config.instanceName())
-                .setObservedAtMillis(clock.millis());
+                .setObservedAtMillis(clock.millis()).putAllAnswersServed(metrics.answersPerRegion());
         monitor.states().forEach(state -> observation.addRegions(RegionObservation.newBuilder()
                 .setRegion(state.name()).setHealthy(state.locallyHealthy())
                 .setPassing((int) state.endpoints().values().stream().filter(e -> e.healthy()).count())

@@ -41,6 +41,7 @@ public class PeerWatcher {
     Vertx vertx;
 
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Long>> peerAnswers = new ConcurrentHashMap<>();
     private final Map<String, Cancellable> streams = new ConcurrentHashMap<>();
     private final Backoff backoff = Backoff.standard();
     private volatile boolean stopped;
@@ -78,6 +79,12 @@ public class PeerWatcher {
             verdicts.put(region.getRegion(), region.getHealthy());
         }
         monitor.peerObserved(observation.getObserver(), verdicts);
+        peerAnswers.put(observation.getObserver(), Map.copyOf(observation.getAnswersServedMap()));
+    }
+
+    /** Each peer's latest count of answers served per region. */
+    public Map<String, Map<String, Long>> peerAnswers() {
+        return Map.copyOf(peerAnswers);
     }
 
     private void retry(String peer, int attempt, String reason) {
