@@ -53,6 +53,13 @@ public interface GlbServiceConfig {
         @WithDefault("${GLB_DNS_PORT:8053}")
         int port();
 
+        /**
+         * UDP sockets bound to the port with SO_REUSEPORT, one per event loop, so every core reads
+         * queries (with the NIO transport, where SO_REUSEPORT is unavailable, one socket is used).
+         */
+        @WithDefault("4")
+        int udpSockets();
+
         /** TCP connections idle this long are closed (seconds). */
         @WithDefault("10")
         int tcpIdleSeconds();

@@ -48,39 +48,48 @@ public class DnsServer {
     DnsMetrics metrics;
 
     private DnsResponder responder;
-    private DatagramSocket udp;
+    private final java.util.List<DatagramSocket> udpSockets = new java.util.ArrayList<>();
     private NetServer tcp;
 
     void onStart(@Observes StartupEvent event) {
         responder = new DnsResponder(answers::book, locator::locate, metrics, System.currentTimeMillis() / 1000);
         GlbServiceConfig.Dns dns = config.dns();
-        udp = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(1 << 20));
-        udp.handler(packet -> {
-            try {
-                InetAddress source = InetAddress.getByName(packet.sender().host());
-                byte[] response = responder.respond(packet.data().getBytes(), source, false);
-                if (response != null) {
-                    udp.send(Buffer.buffer(response), packet.sender().port(), packet.sender().host());
-                }
-            } catch (UnknownHostException | RuntimeException e) {
-                Log.debugf("dropped a UDP query: %s", e.toString());
-            }
-        });
-        udp.listen(dns.port(), dns.host()).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        boolean reusePort = vertx.isNativeTransportEnabled();
+        int sockets = reusePort ? Math.max(1, dns.udpSockets()) : 1;
+        for (int i = 0; i < sockets; i++) {
+            // Created from this (non-Vert.x) thread, each socket gets a context of its own, and so
+            // the next event loop; the kernel spreads datagrams across them.
+            DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions()
+                    .setReceiveBufferSize(1 << 20).setReuseAddress(reusePort).setReusePort(reusePort));
+            socket.handler(packet -> answerUdp(socket, packet));
+            socket.listen(dns.port(), dns.host()).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+            udpSockets.add(socket);
+        }
         tcp = vertx.createNetServer(new NetServerOptions().setHost(dns.host()).setPort(dns.port())
                 .setIdleTimeout(dns.tcpIdleSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS));
         tcp.connectHandler(this::serveTcp);
         tcp.listen().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
-        Log.infof("DNS listening on %s:%d (UDP and TCP)", dns.host(), dns.port());
+        Log.infof("DNS listening on %s:%d (UDP on %d socket(s), TCP)", dns.host(), dns.port(), udpSockets.size());
     }
 
     void onStop(@Observes ShutdownEvent event) {
         Duration wait = Duration.ofSeconds(5);
-        if (udp != null) {
-            udp.close().toCompletionStage().toCompletableFuture().orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        udpSockets.forEach(socket -> socket.close().toCompletionStage().toCompletableFuture()
+                .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS));
         if (tcp != null) {
             tcp.close().toCompletionStage().toCompletableFuture().orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void answerUdp(DatagramSocket socket, io.vertx.core.datagram.DatagramPacket packet) {
+        try {
+            InetAddress source = InetAddress.getByName(packet.sender().host());
+            byte[] response = responder.respond(packet.data().getBytes(), source, false);
+            if (response != null) {
+                socket.send(Buffer.buffer(response), packet.sender().port(), packet.sender().host());
+            }
+        } catch (UnknownHostException | RuntimeException e) {
+            Log.debugf("dropped a UDP query: %s", e.toString());
         }
     }
 
