@@ -24,7 +24,12 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
+import dev.meridian.glb.config.Policy;
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -37,16 +42,31 @@ import java.util.function.Supplier;
  * an open resolver), minimal answers to ANY (RFC 8482), EDNS Client Subnet (RFC 7871) for the
  * client's location with the scope echoed, truncation (TC) over UDP beyond the client's payload
  * size. Garbage gets FORMERR when its header is readable and is dropped otherwise.
+ *
+ * <p>Answers are cached as wire bytes, keyed by the query's bytes after its ID, the transport and
+ * the source address, for as long as the {@link AnswerBook} they came from is current: a repeated
+ * question is a map lookup and a copy. Weighted and round-robin answers vary per query and are
+ * never cached.
  */
 public final class DnsResponder {
 
     static final int CLASSIC_UDP_LIMIT = 512;
+    static final int CACHE_ENTRIES = 10_000;
     static final int MAX_UDP_PAYLOAD = 1232;
 
     private final Supplier<AnswerBook> book;
     private final Function<InetAddress, Optional<Location>> locator;
     private final QueryObserver observer;
     private final long serial;
+    private final Map<CacheKey, Cached> cache = new ConcurrentHashMap<>();
+    private volatile AnswerBook cachedFor;
+
+    /** The query as it matters for its answer: its bytes after the ID, the transport, who asked. */
+    private record CacheKey(ByteBuffer query, boolean tcp, ByteBuffer source) {
+    }
+
+    private record Cached(byte[] response, String type, String rcode, String region) {
+    }
 
     public DnsResponder(Supplier<AnswerBook> book, Function<InetAddress, Optional<Location>> locator, QueryObserver observer,
             long serial) {
@@ -61,6 +81,38 @@ public final class DnsResponder {
         if (wire.length < Header.LENGTH) {
             return null;
         }
+        AnswerBook current = book.get();
+        if (current != cachedFor) {
+            cache.clear();
+            cachedFor = current;
+        }
+        CacheKey key = new CacheKey(ByteBuffer.wrap(wire, 2, wire.length - 2).slice(), tcp, ByteBuffer.wrap(source.getAddress()));
+        Cached hit = cache.get(key);
+        if (hit != null) {
+            byte[] response = hit.response().clone();
+            response[0] = wire[0];
+            response[1] = wire[1];
+            observer.onAnswer(hit.type(), hit.rcode(), hit.region());
+            return response;
+        }
+        Answer answer = answer(wire, source, tcp, current);
+        if (answer.cacheable() && answer.bytes() != null) {
+            if (cache.size() >= CACHE_ENTRIES) {
+                cache.clear();
+            }
+            cache.put(key, new Cached(answer.bytes(), answer.type(), answer.rcode(), answer.region()));
+        }
+        if (answer.bytes() != null) {
+            observer.onAnswer(answer.type(), answer.rcode(), answer.region());
+        }
+        return answer.bytes();
+    }
+
+    /** A response and what it says, for metrics and the cache. */
+    private record Answer(byte[] bytes, String type, String rcode, String region, boolean cacheable) {
+    }
+
+    private Answer answer(byte[] wire, InetAddress source, boolean tcp, AnswerBook answers) {
         Message query;
         try {
             query = new Message(wire);
@@ -69,7 +121,7 @@ public final class DnsResponder {
         }
         Header header = query.getHeader();
         if (header.getFlag(Flags.QR)) {
-            return null;
+            return new Answer(null, "response", "dropped", null, false);
         }
         Message response = new Message(header.getID());
         Header out = response.getHeader();
@@ -83,33 +135,34 @@ public final class DnsResponder {
         int limit = tcp ? 65_535 : opt == null ? CLASSIC_UDP_LIMIT
                 : Math.max(CLASSIC_UDP_LIMIT, Math.min(MAX_UDP_PAYLOAD, opt.getPayloadSize()));
         if (header.getOpcode() != Opcode.QUERY) {
-            return finish(response, Rcode.NOTIMP, "opcode", null, opt, null, limit);
+            return finish(response, Rcode.NOTIMP, "opcode", null, opt, null, limit, false);
         }
         if (questions.size() != 1) {
-            return finish(response, Rcode.FORMERR, "malformed", null, opt, null, limit);
+            return finish(response, Rcode.FORMERR, "malformed", null, opt, null, limit, false);
         }
         Record question = questions.get(0);
         response.addRecord(question, Section.QUESTION);
         String type = Type.string(question.getType());
         if (opt != null && opt.getVersion() > 0) {
-            return finish(response, Rcode.BADVERS, type, null, opt, null, limit);
+            return finish(response, Rcode.BADVERS, type, null, opt, null, limit, false);
         }
-        AnswerBook answers = book.get();
         GlbConfig config = answers.config();
         Name name = question.getName();
         if (!name.subdomain(config.zone()) || question.getDClass() != DClass.IN && question.getDClass() != DClass.ANY) {
-            return finish(response, Rcode.REFUSED, type, null, opt, null, limit);
+            // Never cached: names outside the zone are for anyone to invent.
+            return finish(response, Rcode.REFUSED, type, null, opt, null, limit, false);
         }
         out.setFlag(Flags.AA);
         ClientSubnetOption subnet = clientSubnet(opt);
         if (name.equals(config.zone())) {
             apex(response, question.getType(), config);
-            return finish(response, Rcode.NOERROR, type, null, opt, subnet == null ? null : scoped(subnet, 0), limit);
+            return finish(response, Rcode.NOERROR, type, null, opt, subnet == null ? null : scoped(subnet, 0), limit, true);
         }
         Optional<GlobalName> global = config.names().stream().filter(n -> n.name().equals(name)).findFirst();
         if (global.isEmpty()) {
             response.addRecord(soa(config), Section.AUTHORITY);
-            return finish(response, Rcode.NXDOMAIN, type, null, opt, subnet == null ? null : scoped(subnet, 0), limit);
+            // Not cached either: any label under the zone is a distinct key.
+            return finish(response, Rcode.NXDOMAIN, type, null, opt, subnet == null ? null : scoped(subnet, 0), limit, false);
         }
         Optional<Location> location = subnet != null ? locator.apply(subnet.getAddress()) : locator.apply(source);
         RegionConfig region = answers.select(global.get(), location);
@@ -131,7 +184,8 @@ public final class DnsResponder {
         if (response.getSection(Section.ANSWER).isEmpty()) {
             response.addRecord(soa(config), Section.AUTHORITY);
         }
-        return finish(response, Rcode.NOERROR, type, region.name(), opt, subnet == null ? null : scoped(subnet, scope), limit);
+        boolean varies = global.get().policy() == Policy.WEIGHTED || global.get().policy() == Policy.ROUND_ROBIN;
+        return finish(response, Rcode.NOERROR, type, region.name(), opt, subnet == null ? null : scoped(subnet, scope), limit, !varies);
     }
 
     private void apex(Message response, int qtype, GlbConfig config) {
@@ -171,26 +225,24 @@ public final class DnsResponder {
                 subnet.getAddress());
     }
 
-    private byte[] finish(Message response, int rcode, String type, String region, OPTRecord queryOpt,
-            ClientSubnetOption subnet, int limit) {
+    private Answer finish(Message response, int rcode, String type, String region, OPTRecord queryOpt,
+            ClientSubnetOption subnet, int limit, boolean cacheable) {
         if (queryOpt != null) {
             List<EDNSOption> options = subnet == null ? List.of() : List.of(subnet);
             response.addRecord(new OPTRecord(MAX_UDP_PAYLOAD, rcode >> 4, 0, 0, options), Section.ADDITIONAL);
         }
         response.getHeader().setRcode(rcode & 0xF);
-        observer.onAnswer(type, Rcode.string(rcode), region);
-        return response.toWire(limit);
+        return new Answer(response.toWire(limit), type, Rcode.string(rcode), region, cacheable);
     }
 
-    private byte[] formatError(byte[] wire) {
+    private Answer formatError(byte[] wire) {
         boolean isResponse = (wire[2] & 0x80) != 0;
         if (isResponse) {
-            return null;
+            return new Answer(null, "response", "dropped", null, false);
         }
         Message response = new Message(((wire[0] & 0xFF) << 8) | (wire[1] & 0xFF));
         response.getHeader().setFlag(Flags.QR);
         response.getHeader().setRcode(Rcode.FORMERR);
-        observer.onAnswer("malformed", "FORMERR", null);
-        return response.toWire();
+        return new Answer(response.toWire(), "malformed", "FORMERR", null, false);
     }
 }

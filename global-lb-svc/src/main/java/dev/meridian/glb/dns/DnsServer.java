@@ -6,6 +6,9 @@ import dev.meridian.glb.geo.GeoLocator;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
@@ -48,7 +51,27 @@ public class DnsServer {
     DnsMetrics metrics;
 
     private DnsResponder responder;
-    private final java.util.List<DatagramSocket> udpSockets = new java.util.ArrayList<>();
+    private final java.util.List<DatagramSocket> udpSockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** One UDP socket on the DNS port, on the event loop of its own verticle instance. */
+    private final class UdpListener extends AbstractVerticle {
+        private final boolean reusePort;
+
+        UdpListener(boolean reusePort) {
+            this.reusePort = reusePort;
+        }
+
+        @Override
+        public void start(Promise<Void> started) {
+            DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions()
+                    .setReceiveBufferSize(1 << 20).setReuseAddress(reusePort).setReusePort(reusePort));
+            socket.handler(packet -> answerUdp(socket, packet));
+            socket.listen(config.dns().port(), config.dns().host()).onSuccess(bound -> {
+                udpSockets.add(socket);
+                started.complete();
+            }).onFailure(started::fail);
+        }
+    }
     private NetServer tcp;
 
     void onStart(@Observes StartupEvent event) {
@@ -56,20 +79,15 @@ public class DnsServer {
         GlbServiceConfig.Dns dns = config.dns();
         boolean reusePort = vertx.isNativeTransportEnabled();
         int sockets = reusePort ? Math.max(1, dns.udpSockets()) : 1;
-        for (int i = 0; i < sockets; i++) {
-            // Created from this (non-Vert.x) thread, each socket gets a context of its own, and so
-            // the next event loop; the kernel spreads datagrams across them.
-            DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions()
-                    .setReceiveBufferSize(1 << 20).setReuseAddress(reusePort).setReusePort(reusePort));
-            socket.handler(packet -> answerUdp(socket, packet));
-            socket.listen(dns.port(), dns.host()).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
-            udpSockets.add(socket);
-        }
+        // One verticle instance per socket: Vert.x gives each instance its own event loop, and with
+        // SO_REUSEPORT the kernel spreads datagrams across the sockets.
+        vertx.deployVerticle(() -> new UdpListener(reusePort), new DeploymentOptions().setInstances(sockets))
+                .toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
         tcp = vertx.createNetServer(new NetServerOptions().setHost(dns.host()).setPort(dns.port())
                 .setIdleTimeout(dns.tcpIdleSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS));
         tcp.connectHandler(this::serveTcp);
         tcp.listen().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
-        Log.infof("DNS listening on %s:%d (UDP on %d socket(s), TCP)", dns.host(), dns.port(), udpSockets.size());
+        Log.infof("DNS listening on %s:%d (UDP on %d socket(s), TCP)", dns.host(), dns.port(), sockets);
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -150,6 +150,44 @@ class DnsResponderTest {
     }
 
     @Test
+    void aRepeatedQuestionIsAnsweredFromTheCacheWithItsOwnId() throws Exception {
+        Message first = Message.newQuery(Record.newRecord(Name.fromString("app.glb.test."), Type.A, DClass.IN));
+        Message second = Message.newQuery(Record.newRecord(Name.fromString("app.glb.test."), Type.A, DClass.IN));
+        second.getHeader().setID(first.getHeader().getID() ^ 0x5a5a);
+        InetAddress london = address("198.51.100.7");
+        byte[] a = responder.respond(first.toWire(), london, false);
+        byte[] b = responder.respond(second.toWire(), london, false);
+        assertEquals(first.getHeader().getID(), new Message(a).getHeader().getID());
+        assertEquals(second.getHeader().getID(), new Message(b).getHeader().getID());
+        assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(a, 2, a.length)),
+                java.util.Arrays.toString(java.util.Arrays.copyOfRange(b, 2, b.length)));
+        assertEquals(List.of("192.0.2.10"), addresses(new Message(responder.respond(first.toWire(), address("198.51.100.8"), false))));
+        assertEquals(List.of("192.0.2.20", "192.0.2.21"), addresses(new Message(responder.respond(first.toWire(),
+                address("192.0.2.9"), false))), "another source address is another question");
+    }
+
+    @Test
+    void aNewAnswerBookEmptiesTheCache() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<AnswerBook> current = new java.util.concurrent.atomic.AtomicReference<>(book);
+        DnsResponder switching = new DnsResponder(current::get, LOCATOR::locate, QueryObserver.NONE, 1);
+        byte[] query = Message.newQuery(Record.newRecord(Name.fromString("app.glb.test."), Type.A, DClass.IN)).toWire();
+        InetAddress london = address("198.51.100.7");
+        assertEquals(List.of("192.0.2.10"), addresses(new Message(switching.respond(query, london, false))));
+        current.set(AnswerBook.build(CONFIG, Set.of("us", "ap"), true));
+        assertEquals(List.of("192.0.2.20", "192.0.2.21"), addresses(new Message(switching.respond(query, london, false))));
+    }
+
+    @Test
+    void roundRobinAnswersAreNeverCached() throws Exception {
+        byte[] query = Message.newQuery(Record.newRecord(Name.fromString("rr.glb.test."), Type.A, DClass.IN)).toWire();
+        java.util.Set<List<String>> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            seen.add(addresses(new Message(responder.respond(query, unknownClient, false))));
+        }
+        assertEquals(3, seen.size(), "three regions in turn");
+    }
+
+    @Test
     void aCorpusOfRandomAndMangledPacketsNeverThrows() throws Exception {
         Random random = new Random(7871);
         byte[] valid = Message.newQuery(Record.newRecord(Name.fromString("app.glb.test."), Type.A, DClass.IN)).toWire();
