@@ -26,6 +26,7 @@ public class GlbTestResource implements QuarkusTestResourceLifecycleManager {
     public static int euEndpointPort;
     public static ServerSocket euEndpoint;
     public static FakePeer peer;
+    public static Path configFile;
 
     /** eu answers with 60 addresses: more than fits a classic 512-byte UDP response. */
     public static final String EU_ADDRESSES = IntStream.rangeClosed(1, 60).mapToObj(i -> "10.10.0." + i)
@@ -45,6 +46,7 @@ public class GlbTestResource implements QuarkusTestResourceLifecycleManager {
             }
             peer = new FakePeer(peerPort);
             Path config = Files.createTempFile("meridian-glb", ".yaml");
+            configFile = config;
             Files.writeString(config, """
                     zone: glb.test.
                     ttl: 30

@@ -19,7 +19,7 @@ import java.util.Map;
 public class GlobalLbHealthResource {
 
     /** The JSON body. */
-    public record Report(boolean enabled, String zone, String instance, List<RegionHealthMonitor.RegionState> regions,
+    public record Report(boolean enabled, String zone, String instance, java.time.Instant configLoadedAt, String lastConfigError, List<RegionHealthMonitor.RegionState> regions,
             Map<String, Object> answers, Map<String, Long> answersPerRegion, java.util.Set<String> freshObservers,
             Map<String, Map<String, Long>> peerAnswersPerRegion, Map<String, Long> globalAnswersPerRegion) {
     }
@@ -50,6 +50,7 @@ public class GlobalLbHealthResource {
         Map<String, Long> global = new java.util.TreeMap<>(own);
         fromPeers.values().forEach(counts -> counts.forEach((region, count) -> global.merge(region, count, Long::sum)));
         return new Report(flags.isEnabled(Flag.GLOBAL_LB), answers.config().zone().toString(), config.instanceName(),
+                answers.configLoadedAt(), answers.lastConfigError(),
                 monitor.states(), answers.book().describe(), own, monitor.freshObservers(), fromPeers, global);
     }
 }

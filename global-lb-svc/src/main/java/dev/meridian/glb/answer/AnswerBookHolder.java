@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Holds the config and the current {@link AnswerBook}; rebuilds the book when region health or the
- * global-lb flag changes. The config is read once at start: a bad file stops the service with the
- * file and setting named.
+ * Holds the config and the current {@link AnswerBook}; rebuilds the book when region health, the
+ * config file or the global-lb flag changes. A bad file at start stops the service with the file
+ * and setting named; a bad file later is rejected and the last good config keeps serving.
  */
 @ApplicationScoped
 public class AnswerBookHolder {
@@ -32,6 +32,10 @@ public class AnswerBookHolder {
     RuntimeFlags flags;
 
     private GlbConfig config;
+    private volatile String fileStamp = "";
+    private volatile String lastConfigError;
+    private volatile java.time.Instant configLoadedAt;
+    private final java.util.List<java.util.function.Consumer<GlbConfig>> configListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Set<String> healthy;
     private volatile Map<String, Long> rttMillis = Map.of();
     private volatile AnswerBook book;
@@ -39,14 +43,67 @@ public class AnswerBookHolder {
     public synchronized GlbConfig config() {
         if (config == null) {
             try {
+                fileStamp = stamp();
                 config = GlbConfigParser.parse(serviceConfig.configFile().toString(), Files.readString(serviceConfig.configFile()));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + serviceConfig.configFile(), e);
             }
+            configLoadedAt = java.time.Instant.now();
             healthy = Set.copyOf(config.regions().stream().map(r -> r.name()).toList());
             rebuild();
         }
         return config;
+    }
+
+    /** Told of every config that replaces the current one (the health monitor adjusts its checks). */
+    public void onConfigChange(java.util.function.Consumer<GlbConfig> listener) {
+        configListeners.add(listener);
+    }
+
+    public String lastConfigError() {
+        return lastConfigError;
+    }
+
+    public java.time.Instant configLoadedAt() {
+        return configLoadedAt;
+    }
+
+    /** Re-reads the config file if it changed. Blocking: never on an event loop. */
+    public void reloadIfChanged() {
+        GlbConfig next;
+        synchronized (this) {
+            String now = stamp();
+            if (now.equals(fileStamp)) {
+                return;
+            }
+            fileStamp = now;
+            try {
+                next = GlbConfigParser.parse(serviceConfig.configFile().toString(), Files.readString(serviceConfig.configFile()));
+            } catch (IOException | RuntimeException e) {
+                lastConfigError = e.getMessage();
+                Log.errorf("global-lb config rejected, the previous one stays: %s", e.getMessage());
+                return;
+            }
+            Set<String> names = new java.util.LinkedHashSet<>(next.regions().stream().map(r -> r.name()).toList());
+            Set<String> known = config.regions().stream().map(r -> r.name()).collect(java.util.stream.Collectors.toSet());
+            // Regions that stay keep their verdict; new ones start healthy, as at start-up.
+            names.removeIf(name -> known.contains(name) && !healthy.contains(name));
+            config = next;
+            healthy = Set.copyOf(names);
+            lastConfigError = null;
+            configLoadedAt = java.time.Instant.now();
+            Log.infof("global-lb config reloaded: regions=%s names=%d", names, next.names().size());
+            rebuild();
+        }
+        configListeners.forEach(listener -> listener.accept(next));
+    }
+
+    private String stamp() {
+        try {
+            return Files.size(serviceConfig.configFile()) + ":" + Files.getLastModifiedTime(serviceConfig.configFile()).toMillis();
+        } catch (IOException e) {
+            return "unreadable";
+        }
     }
 
     public AnswerBook book() {

@@ -83,6 +83,7 @@ public class RegionHealthMonitor {
     private HttpClient http;
     private NetClient tcp;
     private long timer = -1;
+    private long reloadTimer = -1;
 
     void onStart(@Observes StartupEvent event) {
         GlbConfig config = answers.config();
@@ -99,12 +100,42 @@ public class RegionHealthMonitor {
             region.checks().forEach(check -> endpoints.put(check.id(), EndpointHealth.initial(now)));
         }
         applied = Set.copyOf(regionVerdicts.keySet());
-        timer = vertx.setPeriodic(0, settings.interval().toMillis(), id -> runChecks(config));
+        answers.onConfigChange(this::configChanged);
+        timer = vertx.setPeriodic(0, settings.interval().toMillis(), id -> runChecks(answers.config()));
+        reloadTimer = vertx.setPeriodic(2000, id -> vertx.executeBlocking(() -> {
+            answers.reloadIfChanged();
+            return null;
+        }).subscribe().with(ok -> { }, err -> Log.warnf("config check failed: %s", err.toString())));
+    }
+
+    /** New regions and checks start healthy; removed ones are forgotten; a new interval restarts the timer. */
+    private synchronized void configChanged(GlbConfig next) {
+        Instant now = clock.instant();
+        Set<String> regionNames = new LinkedHashSet<>();
+        Set<String> checkIds = new LinkedHashSet<>();
+        for (RegionConfig region : next.regions()) {
+            regionNames.add(region.name());
+            regionVerdicts.putIfAbsent(region.name(), true);
+            regionTransitions.putIfAbsent(region.name(), now);
+            for (CheckSpec check : region.checks()) {
+                checkIds.add(check.id());
+                endpoints.putIfAbsent(check.id(), EndpointHealth.initial(now));
+            }
+        }
+        regionVerdicts.keySet().retainAll(regionNames);
+        regionTransitions.keySet().retainAll(regionNames);
+        endpoints.keySet().retainAll(checkIds);
+        applied = answers.healthyRegions();
+        vertx.cancelTimer(timer);
+        timer = vertx.setPeriodic(next.health().interval().toMillis(), id -> runChecks(answers.config()));
     }
 
     void onStop(@Observes ShutdownEvent event) {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+        }
+        if (reloadTimer >= 0) {
+            vertx.cancelTimer(reloadTimer);
         }
         grpcChannels.values().forEach(io.grpc.ManagedChannel::shutdownNow);
     }
@@ -208,12 +239,16 @@ public class RegionHealthMonitor {
         HealthSettings settings = config.health();
         long rtt = (System.nanoTime() - started) / 1_000_000;
         EndpointHealth before = endpoints.get(check.id());
+        if (before == null) {
+            // The check was removed by a config reload while it ran.
+            return;
+        }
         EndpointHealth after = before.record(error == null, rtt, error, settings.rise(), settings.fall(), clock.instant());
         endpoints.put(check.id(), after);
         if (before.healthy() != after.healthy()) {
             Log.infof("endpoint=%s healthy=%s reason=%s", check.id(), after.healthy(), error);
         }
-        long passing = region.checks().stream().filter(c -> endpoints.get(c.id()).healthy()).count();
+        long passing = region.checks().stream().filter(c -> endpoints.containsKey(c.id()) && endpoints.get(c.id()).healthy()).count();
         rankByLatency(config);
         boolean healthy = region.checks().isEmpty() || passing >= Math.ceil(region.healthyShare() * region.checks().size());
         if (regionVerdicts.get(region.name()) != healthy) {
@@ -234,7 +269,7 @@ public class RegionHealthMonitor {
         Map<String, Long> rtt = new LinkedHashMap<>();
         for (RegionConfig region : config.regions()) {
             region.checks().stream().map(c -> endpoints.get(c.id()))
-                    .filter(e -> e.healthy() && e.lastRttMillis() >= 0)
+                    .filter(e -> e != null && e.healthy() && e.lastRttMillis() >= 0)
                     .mapToLong(EndpointHealth::lastRttMillis).average()
                     .ifPresent(mean -> rtt.put(region.name(), Math.round(mean)));
         }
