@@ -1,0 +1,254 @@
+package dev.meridian.router.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides where a query may run, from its tokens. Read-only means: SELECT, TABLE, VALUES, SHOW or
+ * EXPLAIN (without ANALYZE of a write), with no locking clause (FOR UPDATE/SHARE…), no SELECT INTO,
+ * no data-modifying CTE and no call to a function known to write. Everything else goes to the
+ * primary, as does anything the lexer could not close. Comment hints {@code meridian:primary} and
+ * {@code meridian:replica} override.
+ */
+public final class StatementClassifier {
+
+    /** Functions that write, lock or otherwise must run on the primary, by default. */
+    public static final Set<String> DEFAULT_WRITING_FUNCTIONS = Set.of(
+            "nextval", "setval", "currval", "lastval",
+            "pg_advisory_lock", "pg_advisory_lock_shared", "pg_try_advisory_lock", "pg_try_advisory_lock_shared",
+            "pg_advisory_xact_lock", "pg_advisory_xact_lock_shared", "pg_try_advisory_xact_lock",
+            "pg_try_advisory_xact_lock_shared", "pg_advisory_unlock", "pg_advisory_unlock_all",
+            "pg_notify", "set_config", "txid_current", "pg_current_xact_id", "lo_create", "lo_import", "lo_unlink",
+            "pg_terminate_backend", "pg_cancel_backend", "pg_switch_wal", "pg_create_restore_point");
+
+    private static final Set<String> SESSION_LOCKS = Set.of("pg_advisory_lock", "pg_advisory_lock_shared",
+            "pg_try_advisory_lock", "pg_try_advisory_lock_shared");
+    private static final Set<String> WRITING_VERBS = Set.of("insert", "update", "delete", "merge");
+
+    private final Set<String> writingFunctions;
+
+    public StatementClassifier(Set<String> writingFunctions) {
+        this.writingFunctions = Set.copyOf(writingFunctions);
+    }
+
+    public StatementClassifier() {
+        this(DEFAULT_WRITING_FUNCTIONS);
+    }
+
+    public StatementInfo classify(String sql) {
+        if (SqlLexer.isUnterminated(sql)) {
+            return StatementInfo.primary("unterminated literal or comment");
+        }
+        List<Token> all = SqlLexer.tokenize(sql);
+        String hint = hint(all);
+        List<List<Token>> statements = split(all);
+        StatementInfo combined = null;
+        for (List<Token> statement : statements) {
+            StatementInfo one = classifyOne(statement);
+            combined = combined == null ? one : combine(combined, one);
+        }
+        if (combined == null) {
+            combined = StatementInfo.primary("empty query");
+        }
+        if ("primary".equals(hint)) {
+            return new StatementInfo(Route.PRIMARY, combined.transaction(), combined.pinsSession(), "hint meridian:primary");
+        }
+        if ("replica".equals(hint)) {
+            return new StatementInfo(Route.REPLICA, combined.transaction(), combined.pinsSession(), "hint meridian:replica");
+        }
+        return combined;
+    }
+
+    private static String hint(List<Token> tokens) {
+        for (Token token : tokens) {
+            if (token.kind() == Token.Kind.COMMENT) {
+                String text = token.text().strip().toLowerCase(java.util.Locale.ROOT);
+                if (text.equals("meridian:primary")) {
+                    return "primary";
+                }
+                if (text.equals("meridian:replica")) {
+                    return "replica";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Top-level statements, without comments. */
+    private static List<List<Token>> split(List<Token> tokens) {
+        List<List<Token>> statements = new ArrayList<>();
+        List<Token> current = new ArrayList<>();
+        for (Token token : tokens) {
+            if (token.kind() == Token.Kind.COMMENT) {
+                continue;
+            }
+            if (token.kind() == Token.Kind.SEMICOLON && token.depth() == 0) {
+                if (!current.isEmpty()) {
+                    statements.add(current);
+                }
+                current = new ArrayList<>();
+            } else {
+                current.add(token);
+            }
+        }
+        if (!current.isEmpty()) {
+            statements.add(current);
+        }
+        return statements;
+    }
+
+    private StatementInfo combine(StatementInfo a, StatementInfo b) {
+        Route route = a.route() == Route.PRIMARY || b.route() == Route.PRIMARY ? Route.PRIMARY : Route.REPLICA;
+        TransactionEffect effect;
+        if (a.transaction() == TransactionEffect.BEGIN || a.transaction() == TransactionEffect.BEGIN_READ_ONLY) {
+            effect = b.transaction() == TransactionEffect.END ? TransactionEffect.NONE : a.transaction();
+        } else {
+            effect = b.transaction() == TransactionEffect.NONE ? a.transaction() : b.transaction();
+        }
+        // Several statements in one message run as one implicit transaction: keep them together.
+        return new StatementInfo(route == Route.REPLICA ? Route.REPLICA : Route.PRIMARY, effect,
+                a.pinsSession() || b.pinsSession(), route == Route.PRIMARY ? "multi-statement with a write" : "multi-statement read");
+    }
+
+    private StatementInfo classifyOne(List<Token> tokens) {
+        Token first = tokens.get(0);
+        if (first.kind() == Token.Kind.OPEN_PAREN) {
+            // (SELECT …) UNION (SELECT …): judge by the first word inside.
+            List<Token> inner = tokens.stream().filter(t -> t.kind() != Token.Kind.OPEN_PAREN).toList();
+            return inner.isEmpty() ? StatementInfo.primary("empty") : classifyOne(inner);
+        }
+        if (first.kind() != Token.Kind.WORD) {
+            return StatementInfo.primary("not a statement keyword");
+        }
+        String verb = first.text();
+        String sessionLock = sessionLockCall(tokens);
+        if (sessionLock != null) {
+            return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, true, "session advisory lock " + sessionLock);
+        }
+        String writer = writingCall(tokens);
+        switch (verb) {
+            case "select", "table", "values" -> {
+                if (writer != null) {
+                    return StatementInfo.primary("calls " + writer);
+                }
+                if (hasLockingClause(tokens)) {
+                    return StatementInfo.primary("locking clause");
+                }
+                if (verb.equals("select") && hasTopLevel(tokens, "into")) {
+                    return StatementInfo.primary("SELECT INTO creates a table");
+                }
+                return StatementInfo.replica(verb);
+            }
+            case "with" -> {
+                if (tokens.stream().anyMatch(t -> t.kind() == Token.Kind.WORD && WRITING_VERBS.contains(t.text()))) {
+                    return StatementInfo.primary("data-modifying CTE");
+                }
+                if (writer != null) {
+                    return StatementInfo.primary("calls " + writer);
+                }
+                if (hasLockingClause(tokens)) {
+                    return StatementInfo.primary("locking clause");
+                }
+                return StatementInfo.replica("with");
+            }
+            case "show" -> {
+                return StatementInfo.replica("show");
+            }
+            case "explain" -> {
+                if (!hasTopLevel(tokens, "analyze") && !hasTopLevel(tokens, "analyse")) {
+                    return StatementInfo.replica("explain");
+                }
+                // EXPLAIN ANALYZE runs the statement: route it as the statement.
+                for (int i = 1; i < tokens.size(); i++) {
+                    Token t = tokens.get(i);
+                    if (t.depth() == 0 && t.kind() == Token.Kind.WORD
+                            && Set.of("select", "with", "table", "values", "insert", "update", "delete", "merge").contains(t.text())) {
+                        return classifyOne(tokens.subList(i, tokens.size()));
+                    }
+                }
+                return StatementInfo.primary("explain analyze");
+            }
+            case "begin", "start" -> {
+                boolean readOnly = readOnly(tokens);
+                return new StatementInfo(readOnly ? Route.REPLICA : Route.PRIMARY,
+                        readOnly ? TransactionEffect.BEGIN_READ_ONLY : TransactionEffect.BEGIN, false, "transaction start");
+            }
+            case "commit", "end" -> {
+                return new StatementInfo(Route.PRIMARY, TransactionEffect.END, false, "transaction end");
+            }
+            case "rollback", "abort" -> {
+                boolean toSavepoint = tokens.size() > 1 && tokens.stream().skip(1).anyMatch(t -> t.isWord("to"));
+                return new StatementInfo(Route.PRIMARY, toSavepoint ? TransactionEffect.NONE : TransactionEffect.END, false,
+                        toSavepoint ? "rollback to savepoint" : "transaction end");
+            }
+            case "set" -> {
+                if (tokens.size() > 1 && (tokens.get(1).isWord("transaction")
+                        || tokens.get(1).isWord("session") && tokens.size() > 2 && tokens.get(2).isWord("characteristics"))) {
+                    return new StatementInfo(Route.PRIMARY, readOnly(tokens) ? TransactionEffect.SET_READ_ONLY : TransactionEffect.NONE,
+                            tokens.get(1).isWord("session"), "set transaction");
+                }
+                boolean local = tokens.size() > 1 && tokens.get(1).isWord("local");
+                return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, !local, local ? "set local" : "session setting");
+            }
+            case "listen" -> {
+                return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, true, "listen");
+            }
+            case "create", "declare" -> {
+                boolean temporary = tokens.stream().limit(4).anyMatch(t -> t.isWord("temp") || t.isWord("temporary"));
+                boolean holdCursor = verb.equals("declare") && tokens.stream().anyMatch(t -> t.isWord("hold"));
+                return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, temporary || holdCursor,
+                        temporary ? "temporary object" : verb);
+            }
+            default -> {
+                return StatementInfo.primary(verb);
+            }
+        }
+    }
+
+    private static boolean readOnly(List<Token> tokens) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).isWord("read") && tokens.get(i + 1).isWord("only")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasTopLevel(List<Token> tokens, String word) {
+        return tokens.stream().anyMatch(t -> t.depth() == 0 && t.isWord(word));
+    }
+
+    /** FOR UPDATE, FOR NO KEY UPDATE, FOR SHARE, FOR KEY SHARE, at any depth. */
+    private static boolean hasLockingClause(List<Token> tokens) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).isWord("for")) {
+                Token next = tokens.get(i + 1);
+                if (next.isWord("update") || next.isWord("share") || next.isWord("no") || next.isWord("key")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private String writingCall(List<Token> tokens) {
+        return call(tokens, writingFunctions);
+    }
+
+    private static String sessionLockCall(List<Token> tokens) {
+        return call(tokens, SESSION_LOCKS);
+    }
+
+    /** A name from {@code functions} followed by '(' (schema-qualified or not). */
+    private static String call(List<Token> tokens, Set<String> functions) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            boolean name = token.kind() == Token.Kind.WORD || token.kind() == Token.Kind.QUOTED_IDENTIFIER;
+            if (name && functions.contains(token.text()) && tokens.get(i + 1).kind() == Token.Kind.OPEN_PAREN) {
+                return token.text();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.meridian.router.routing;
+
+/**
+ * What the classifier concluded about one query string.
+ *
+ * @param route       where it may run
+ * @param transaction what it does to the transaction state
+ * @param pinsSession it leaves state on its connection (SET, LISTEN, temporary tables, session
+ *                    advisory locks), so the client must stay on that backend
+ * @param reason      a short why, for logs and metrics
+ */
+public record StatementInfo(Route route, TransactionEffect transaction, boolean pinsSession, String reason) {
+
+    static StatementInfo primary(String reason) {
+        return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, false, reason);
+    }
+
+    static StatementInfo replica(String reason) {
+        return new StatementInfo(Route.REPLICA, TransactionEffect.NONE, false, reason);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.meridian.router.routing;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SqlLexerTest {
+
+    private static List<String> words(String sql) {
+        return SqlLexer.tokenize(sql).stream().filter(t -> t.kind() == Token.Kind.WORD).map(Token::text).toList();
+    }
+
+    @Test
+    void keywordsAndIdentifiersAreLowerCased() {
+        assertEquals(List.of("select", "a", "from", "t"), words("SELECT A FROM T"));
+    }
+
+    @Test
+    void stringsHideWhatLooksLikeSql() {
+        assertEquals(List.of("select", "from", "t", "where", "x"), words("select 'delete from users' from t where x = 'it''s'"));
+        assertEquals(List.of("select"), words("select E'\\' update '"));
+        assertEquals(List.of("select"), words("select $$ insert into t $$"));
+        assertEquals(List.of("select"), words("select $fn$ it's $$ nested $fn$"));
+        assertEquals(List.of("select"), words("select U&'\\0041'"));
+    }
+
+    @Test
+    void quotedIdentifiersAreNotKeywords() {
+        List<Token> tokens = SqlLexer.tokenize("select \"update\", \"Mixed\"\"Case\" from t");
+        assertEquals(Token.Kind.QUOTED_IDENTIFIER, tokens.get(1).kind());
+        assertEquals("update", tokens.get(1).text());
+        assertEquals("Mixed\"Case", tokens.get(3).text());
+    }
+
+    @Test
+    void commentsNestAndAreKeptAsComments() {
+        List<Token> tokens = SqlLexer.tokenize("/* a /* b */ still comment */ select 1 -- trailing update\n");
+        assertEquals(Token.Kind.COMMENT, tokens.get(0).kind());
+        assertEquals(" a /* b */ still comment ", tokens.get(0).text());
+        assertEquals("select", tokens.get(1).text());
+        assertEquals(Token.Kind.COMMENT, tokens.get(tokens.size() - 1).kind());
+    }
+
+    @Test
+    void parametersNumbersAndDepth() {
+        List<Token> tokens = SqlLexer.tokenize("select f($1, (2.5e3))");
+        assertEquals(Token.Kind.PARAMETER, tokens.get(3).kind());
+        assertEquals(Token.Kind.NUMBER, tokens.get(6).kind());
+        assertEquals(2, tokens.get(6).depth());
+    }
+
+    @Test
+    void unterminatedInputIsNoticed() {
+        assertTrue(SqlLexer.isUnterminated("select 'oops"));
+        assertTrue(SqlLexer.isUnterminated("select /* open"));
+        assertTrue(SqlLexer.isUnterminated("select $x$ never closed"));
+        assertTrue(SqlLexer.isUnterminated("select \"id"));
+        assertFalse(SqlLexer.isUnterminated("select 'ok'"));
+    }
+
+    @Test
+    void garbageNeverThrows() {
+        java.util.Random random = new java.util.Random(1);
+        String alphabet = "sel ect'\"$/*-;()\\eE0123456789ab\nU&";
+        StatementClassifier classifier = new StatementClassifier();
+        for (int i = 0; i < 5000; i++) {
+            char[] text = new char[random.nextInt(200)];
+            for (int j = 0; j < text.length; j++) {
+                text[j] = alphabet.charAt(random.nextInt(alphabet.length()));
+            }
+            SqlLexer.tokenize(new String(text));
+            classifier.classify(new String(text));
+        }
+    }
+}

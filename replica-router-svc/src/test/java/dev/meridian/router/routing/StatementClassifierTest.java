@@ -1,0 +1,111 @@
+package dev.meridian.router.routing;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StatementClassifierTest {
+
+    private final StatementClassifier classifier = new StatementClassifier();
+
+    private Route route(String sql) {
+        return classifier.classify(sql).route();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT * FROM accounts WHERE id = $1",
+        "select count(*) from (select 1) s",
+        "TABLE accounts",
+        "VALUES (1, 'a'), (2, 'b')",
+        "SHOW server_version",
+        "EXPLAIN SELECT * FROM t",
+        "WITH recent AS (SELECT * FROM orders) SELECT * FROM recent",
+        "(SELECT 1) UNION (SELECT 2)",
+        "select 'insert into t values (1)' as text",
+        "select $$ delete from t $$",
+        "select \"update\" from t",
+        "select last_update, deleted_at from t",
+        "/* just a comment */ select 1",
+        "select 1; select 2",
+        "EXPLAIN ANALYZE SELECT 1",
+    })
+    void readsMayGoToAReplica(String sql) {
+        assertEquals(Route.REPLICA, route(sql), sql);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "INSERT INTO t VALUES (1)",
+        "update t set a = 1",
+        "DELETE FROM t",
+        "MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE",
+        "SELECT * FROM t FOR UPDATE",
+        "select * from t for no key update",
+        "SELECT * FROM t FOR SHARE SKIP LOCKED",
+        "select * from (select * from t for update) s",
+        "SELECT nextval('s')",
+        "select public.setval('s', 1)",
+        "SELECT * INTO new_table FROM t",
+        "WITH moved AS (DELETE FROM a RETURNING *) INSERT INTO b SELECT * FROM moved",
+        "WITH x AS (UPDATE t SET a = 1 RETURNING *) SELECT * FROM x",
+        "EXPLAIN ANALYZE DELETE FROM t",
+        "CREATE TABLE t (id int)",
+        "select 1; insert into t values (1)",
+        "select 'unterminated",
+        "VACUUM t",
+        "DO $$ BEGIN PERFORM 1; END $$",
+        "",
+        "   ",
+        "select pg_notify('ch', 'x')",
+    })
+    void everythingElseGoesToThePrimary(String sql) {
+        assertEquals(Route.PRIMARY, route(sql), sql);
+    }
+
+    @Test
+    void commentHintsOverride() {
+        assertEquals(Route.PRIMARY, route("/* meridian:primary */ SELECT * FROM t"));
+        assertEquals(Route.REPLICA, route("SELECT nextval_free() /* meridian:replica */"));
+        assertEquals("hint meridian:replica", classifier.classify("-- meridian:replica\nselect 1").reason());
+    }
+
+    @Test
+    void transactionsAreRecognised() {
+        assertEquals(TransactionEffect.BEGIN, classifier.classify("BEGIN").transaction());
+        assertEquals(TransactionEffect.BEGIN, classifier.classify("START TRANSACTION ISOLATION LEVEL SERIALIZABLE").transaction());
+        StatementInfo readOnly = classifier.classify("BEGIN READ ONLY");
+        assertEquals(TransactionEffect.BEGIN_READ_ONLY, readOnly.transaction());
+        assertEquals(Route.REPLICA, readOnly.route());
+        assertEquals(TransactionEffect.BEGIN_READ_ONLY, classifier.classify("start transaction read only, isolation level repeatable read").transaction());
+        assertEquals(TransactionEffect.SET_READ_ONLY, classifier.classify("SET TRANSACTION READ ONLY").transaction());
+        assertEquals(TransactionEffect.END, classifier.classify("COMMIT").transaction());
+        assertEquals(TransactionEffect.END, classifier.classify("rollback").transaction());
+        assertEquals(TransactionEffect.NONE, classifier.classify("ROLLBACK TO SAVEPOINT a").transaction());
+        assertEquals(TransactionEffect.NONE, classifier.classify("BEGIN; SELECT 1; COMMIT").transaction());
+        assertEquals(TransactionEffect.BEGIN, classifier.classify("BEGIN; SELECT 1").transaction());
+    }
+
+    @Test
+    void sessionStatePinsTheClient() {
+        assertTrue(classifier.classify("SET search_path = app").pinsSession());
+        assertFalse(classifier.classify("SET LOCAL statement_timeout = '1s'").pinsSession());
+        assertTrue(classifier.classify("LISTEN jobs").pinsSession());
+        assertTrue(classifier.classify("CREATE TEMP TABLE scratch (id int)").pinsSession());
+        assertTrue(classifier.classify("SELECT pg_advisory_lock(42)").pinsSession());
+        assertFalse(classifier.classify("SELECT pg_advisory_xact_lock(42)").pinsSession());
+        assertEquals(Route.PRIMARY, route("SELECT pg_advisory_xact_lock(42)"));
+        assertFalse(classifier.classify("select 1").pinsSession());
+    }
+
+    @Test
+    void theWritingFunctionListIsConfigurable() {
+        StatementClassifier custom = new StatementClassifier(java.util.Set.of("audit_touch"));
+        assertEquals(Route.PRIMARY, custom.classify("select audit_touch(1)").route());
+        assertEquals(Route.REPLICA, custom.classify("select nextval('s')").route());
+    }
+}
