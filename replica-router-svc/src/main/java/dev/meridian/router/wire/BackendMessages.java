@@ -1,0 +1,88 @@
+package dev.meridian.router.wire;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** Encoders for the messages the router itself writes to clients. */
+public final class BackendMessages {
+
+    private BackendMessages() {
+    }
+
+    /** ErrorResponse: severity (localized and not), SQLSTATE, message. */
+    public static ByteBuffer error(String severity, String sqlState, String message) {
+        ByteArrayOutputStream fields = new ByteArrayOutputStream();
+        field(fields, 'S', severity);
+        field(fields, 'V', severity);
+        field(fields, 'C', sqlState);
+        field(fields, 'M', message);
+        fields.write(0);
+        return typed('E', fields.toByteArray());
+    }
+
+    public static ByteBuffer fatal(String sqlState, String message) {
+        return error("FATAL", sqlState, message);
+    }
+
+    /** The single byte answering SSLRequest or GSSENCRequest: 'N' (not supported) or 'S'. */
+    public static ByteBuffer negotiationAnswer(boolean accepted) {
+        return ByteBuffer.wrap(new byte[] {(byte) (accepted ? 'S' : 'N')});
+    }
+
+    public static ByteBuffer authenticationOk() {
+        return typed('R', ByteBuffer.allocate(4).putInt(0).array());
+    }
+
+    /** AuthenticationMD5Password with its 4-byte salt. */
+    public static ByteBuffer authenticationMd5(byte[] salt) {
+        return typed('R', ByteBuffer.allocate(8).putInt(5).put(salt).array());
+    }
+
+    /** AuthenticationSASL offering SCRAM-SHA-256. */
+    public static ByteBuffer authenticationSasl() {
+        byte[] mechanism = "SCRAM-SHA-256".getBytes(StandardCharsets.US_ASCII);
+        return typed('R', ByteBuffer.allocate(4 + mechanism.length + 2).putInt(10).put(mechanism).put((byte) 0).put((byte) 0).array());
+    }
+
+    public static ByteBuffer authenticationSaslContinue(byte[] data) {
+        return typed('R', ByteBuffer.allocate(4 + data.length).putInt(11).put(data).array());
+    }
+
+    public static ByteBuffer authenticationSaslFinal(byte[] data) {
+        return typed('R', ByteBuffer.allocate(4 + data.length).putInt(12).put(data).array());
+    }
+
+    public static ByteBuffer parameterStatus(String name, String value) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        cString(body, name);
+        cString(body, value);
+        return typed('S', body.toByteArray());
+    }
+
+    public static ByteBuffer backendKeyData(int processId, int secretKey) {
+        return typed('K', ByteBuffer.allocate(8).putInt(processId).putInt(secretKey).array());
+    }
+
+    /** ReadyForQuery: 'I' idle, 'T' in a transaction, 'E' in a failed transaction. */
+    public static ByteBuffer readyForQuery(char status) {
+        return typed('Z', new byte[] {(byte) status});
+    }
+
+    static ByteBuffer typed(char type, byte[] body) {
+        ByteBuffer message = ByteBuffer.allocate(5 + body.length);
+        message.put((byte) type).putInt(4 + body.length).put(body).flip();
+        return message;
+    }
+
+    private static void field(ByteArrayOutputStream out, char code, String value) {
+        out.write(code);
+        cString(out, value);
+    }
+
+    private static void cString(ByteArrayOutputStream out, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.write(bytes, 0, bytes.length);
+        out.write(0);
+    }
+}

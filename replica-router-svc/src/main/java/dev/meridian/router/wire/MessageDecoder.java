@@ -1,0 +1,140 @@
+package dev.meridian.router.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Cuts client bytes into packets. Each method reads one packet from the front of {@code input}
+ * when it is complete (advancing the buffer's position) and returns empty, leaving the buffer as
+ * it was, when more bytes are needed. Lengths are checked before anything is buffered.
+ */
+public final class MessageDecoder {
+
+    /** Message types a client may send in protocol 3.0. */
+    static final Set<Character> FRONTEND_TYPES = Set.of('Q', 'P', 'B', 'E', 'D', 'C', 'H', 'S', 'X', 'F',
+            'd', 'c', 'f', 'p');
+
+    private final int maxMessageBytes;
+
+    public MessageDecoder(int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** The untyped first packet: length (int32, including itself), then a code or the protocol version. */
+    public Optional<StartupPacket> startup(ByteBuffer input) {
+        if (input.remaining() < 4) {
+            return Optional.empty();
+        }
+        int length = input.getInt(input.position());
+        if (length < 8) {
+            throw new ProtocolException("invalid startup packet length " + length);
+        }
+        if (length > Math.min(maxMessageBytes, 10_000)) {
+            throw new FrameTooLargeException(Math.min(maxMessageBytes, 10_000), length);
+        }
+        if (input.remaining() < length) {
+            return Optional.empty();
+        }
+        ByteBuffer packet = input.slice(input.position(), length);
+        input.position(input.position() + length);
+        packet.getInt();
+        int code = packet.getInt();
+        switch (code) {
+            case StartupPacket.SSL_REQUEST -> {
+                expectLength(length, 8, "SSLRequest");
+                return Optional.of(new StartupPacket.SslRequest());
+            }
+            case StartupPacket.GSSENC_REQUEST -> {
+                expectLength(length, 8, "GSSENCRequest");
+                return Optional.of(new StartupPacket.GssEncRequest());
+            }
+            case StartupPacket.CANCEL_REQUEST -> {
+                expectLength(length, 16, "CancelRequest");
+                return Optional.of(new StartupPacket.CancelRequest(packet.getInt(), packet.getInt()));
+            }
+            default -> {
+                if (code >> 16 != 3) {
+                    throw new ProtocolException(ProtocolException.PROTOCOL_VIOLATION,
+                            "unsupported frontend protocol " + (code >> 16) + "." + (code & 0xFFFF) + ": server supports 3.0");
+                }
+                return Optional.of(new StartupPacket.Startup(code, parameters(packet)));
+            }
+        }
+    }
+
+    /** A typed message: type byte, int32 length (including itself), body. */
+    public Optional<FrontendMessage> message(ByteBuffer input) {
+        if (input.remaining() < 5) {
+            return Optional.empty();
+        }
+        byte type = input.get(input.position());
+        if (!FRONTEND_TYPES.contains((char) type)) {
+            throw new ProtocolException("invalid frontend message type " + (type & 0xFF));
+        }
+        int length = input.getInt(input.position() + 1);
+        if (length < 4) {
+            throw new ProtocolException("invalid message length " + length);
+        }
+        if (length > maxMessageBytes) {
+            throw new FrameTooLargeException(maxMessageBytes, Integer.toUnsignedLong(length));
+        }
+        if (input.remaining() < 1 + length) {
+            return Optional.empty();
+        }
+        ByteBuffer body = input.slice(input.position() + 5, length - 4);
+        input.position(input.position() + 1 + length);
+        return Optional.of(new FrontendMessage(type, body));
+    }
+
+    /** The text of a Query ('Q') message: one NUL-terminated string filling the body. */
+    public static String queryText(FrontendMessage query) {
+        ByteBuffer body = query.body().duplicate();
+        String text = cString(body, "Query");
+        if (body.hasRemaining()) {
+            throw new ProtocolException("Query message has bytes after its string");
+        }
+        return text;
+    }
+
+    private static Map<String, String> parameters(ByteBuffer packet) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        while (true) {
+            String name = cString(packet, "StartupMessage");
+            if (name.isEmpty()) {
+                break;
+            }
+            parameters.put(name, cString(packet, "StartupMessage"));
+        }
+        if (packet.hasRemaining()) {
+            throw new ProtocolException("StartupMessage has bytes after its terminator");
+        }
+        if (!parameters.containsKey("user") || parameters.get("user").isEmpty()) {
+            // PostgreSQL's own wording for this case.
+            throw new ProtocolException("28000", "no PostgreSQL user name specified in startup packet");
+        }
+        return parameters;
+    }
+
+    static String cString(ByteBuffer buffer, String where) {
+        int start = buffer.position();
+        for (int i = start; i < buffer.limit(); i++) {
+            if (buffer.get(i) == 0) {
+                byte[] bytes = new byte[i - start];
+                buffer.get(bytes);
+                buffer.get();
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+        }
+        throw new ProtocolException(where + " has an unterminated string");
+    }
+
+    private static void expectLength(int length, int expected, String what) {
+        if (length != expected) {
+            throw new ProtocolException(what + " must be " + expected + " bytes, got " + length);
+        }
+    }
+}
