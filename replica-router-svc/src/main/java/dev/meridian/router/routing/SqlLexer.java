@@ -126,20 +126,29 @@ public final class SqlLexer {
         }
     }
 
-    /** From the opening quote at {@code quote}; '' is a quote inside; E-strings also know backslash escapes. */
+    /** A string literal from the opening quote at {@code quote}; E-strings also know backslash escapes. */
     private void string(int quote, boolean backslashEscapes) {
-        int i = quote + 1;
+        quoted(quote, '\'', backslashEscapes, Token.Kind.STRING);
+    }
+
+    private void quotedIdentifier() {
+        quoted(pos, '"', false, Token.Kind.QUOTED_IDENTIFIER);
+    }
+
+    /** Text between {@code delimiter}s from {@code open}; a doubled delimiter stands for itself. */
+    private void quoted(int open, char delimiter, boolean backslashEscapes, Token.Kind kind) {
+        int i = open + 1;
         StringBuilder text = new StringBuilder();
         while (i < sql.length()) {
             char c = sql.charAt(i);
             if (backslashEscapes && c == '\\' && i + 1 < sql.length()) {
                 text.append(sql.charAt(i + 1));
                 i += 2;
-            } else if (c == '\'' && i + 1 < sql.length() && sql.charAt(i + 1) == '\'') {
-                text.append('\'');
+            } else if (c == delimiter && i + 1 < sql.length() && sql.charAt(i + 1) == delimiter) {
+                text.append(delimiter);
                 i += 2;
-            } else if (c == '\'') {
-                add(Token.Kind.STRING, text.toString());
+            } else if (c == delimiter) {
+                add(kind, text.toString());
                 pos = i + 1;
                 return;
             } else {
@@ -148,29 +157,7 @@ public final class SqlLexer {
             }
         }
         unterminated = true;
-        add(Token.Kind.STRING, text.toString());
-        pos = sql.length();
-    }
-
-    private void quotedIdentifier() {
-        int i = pos + 1;
-        StringBuilder text = new StringBuilder();
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (c == '"' && i + 1 < sql.length() && sql.charAt(i + 1) == '"') {
-                text.append('"');
-                i += 2;
-            } else if (c == '"') {
-                add(Token.Kind.QUOTED_IDENTIFIER, text.toString());
-                pos = i + 1;
-                return;
-            } else {
-                text.append(c);
-                i++;
-            }
-        }
-        unterminated = true;
-        add(Token.Kind.QUOTED_IDENTIFIER, text.toString());
+        add(kind, text.toString());
         pos = sql.length();
     }
 
