@@ -152,6 +152,10 @@ public final class DnsResponder {
             // Never cached: names outside the zone are for anyone to invent.
             return finish(response, Rcode.REFUSED, type, null, opt, null, limit, false);
         }
+        if (question.getType() == Type.AXFR || question.getType() == Type.IXFR) {
+            // Answers are computed per client; there is no zone to transfer.
+            return finish(response, Rcode.REFUSED, type, null, opt, null, limit, false);
+        }
         out.setFlag(Flags.AA);
         ClientSubnetOption subnet = clientSubnet(opt);
         if (name.equals(config.zone())) {

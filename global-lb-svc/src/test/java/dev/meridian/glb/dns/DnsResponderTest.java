@@ -121,6 +121,12 @@ class DnsResponderTest {
     }
 
     @Test
+    void zoneTransfersAreRefused() throws Exception {
+        assertEquals(Rcode.REFUSED, ask("glb.test.", Type.AXFR, unknownClient, true).getRcode());
+        assertEquals(Rcode.REFUSED, ask("glb.test.", Type.IXFR, unknownClient, true).getRcode());
+    }
+
+    @Test
     void anyGetsAMinimalAnswer() throws Exception {
         Message any = ask("app.glb.test.", Type.ANY, unknownClient, false);
         assertEquals(1, any.getSection(Section.ANSWER).size());
