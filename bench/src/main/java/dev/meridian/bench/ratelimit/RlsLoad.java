@@ -77,6 +77,52 @@ public final class RlsLoad {
     record Result(long completed, double seconds, Histogram latency, long errors, long overLimit) {
     }
 
+    /** Counters shared by the calls of one run. */
+    private record Tally(Recorder latency, AtomicLong completed, AtomicLong errors, AtomicLong over) {
+        static Tally create() {
+            return new Tally(new Recorder(3), new AtomicLong(), new AtomicLong(), new AtomicLong());
+        }
+
+        Result result(long startNanos) {
+            return new Result(completed.get(), (System.nanoTime() - startNanos) / 1e9, latency.getIntervalHistogram(),
+                    errors.get(), over.get());
+        }
+    }
+
+    /** One call's observer: counts its outcome and latency, then hands over to {@link #finished()}. */
+    private abstract static class Call implements StreamObserver<RateLimitResponse> {
+        final Tally tally;
+
+        Call(Tally tally) {
+            this.tally = tally;
+        }
+
+        /** When the latency of this call starts (send time, or the intended send time at a fixed rate). */
+        abstract long startedAt();
+
+        abstract void finished();
+
+        @Override
+        public void onNext(RateLimitResponse response) {
+            if (response.getOverallCode() == RateLimitResponse.Code.OVER_LIMIT) {
+                tally.over().incrementAndGet();
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            tally.errors().incrementAndGet();
+            finished();
+        }
+
+        @Override
+        public void onCompleted() {
+            tally.latency().recordValue(System.nanoTime() - startedAt());
+            tally.completed().incrementAndGet();
+            finished();
+        }
+    }
+
     private static final class Load {
         private final List<RateLimitServiceGrpc.RateLimitServiceStub> stubs;
         private final String domain;
@@ -96,28 +142,40 @@ public final class RlsLoad {
                     .build();
         }
 
+        /** {@code concurrency} callers, each sending its next call when the last one answers. */
         Result closed(int concurrency, int seconds) throws InterruptedException {
-            Recorder recorder = new Recorder(3);
-            AtomicLong completed = new AtomicLong();
-            AtomicLong errors = new AtomicLong();
-            AtomicLong over = new AtomicLong();
+            Tally tally = Tally.create();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             CountDownLatch done = new CountDownLatch(concurrency);
             long start = System.nanoTime();
             for (int i = 0; i < concurrency; i++) {
                 RateLimitServiceGrpc.RateLimitServiceStub stub = stubs.get(i % stubs.size());
-                new Caller(stub, recorder, completed, errors, over, end, done).next();
+                new Call(tally) {
+                    private long sentAt;
+
+                    @Override
+                    long startedAt() {
+                        return sentAt;
+                    }
+
+                    @Override
+                    void finished() {
+                        if (System.nanoTime() >= end) {
+                            done.countDown();
+                            return;
+                        }
+                        sentAt = System.nanoTime();
+                        stub.shouldRateLimit(request(), this);
+                    }
+                }.finished();
             }
             done.await();
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            return new Result(completed.get(), elapsed, recorder.getIntervalHistogram(), errors.get(), over.get());
+            return tally.result(start);
         }
 
+        /** Calls sent on a fixed schedule whatever the answers do; latency counts from the schedule. */
         Result rate(int perSecond, int seconds) throws InterruptedException {
-            Recorder recorder = new Recorder(3);
-            AtomicLong completed = new AtomicLong();
-            AtomicLong errors = new AtomicLong();
-            AtomicLong over = new AtomicLong();
+            Tally tally = Tally.create();
             Semaphore inFlight = new Semaphore(20_000);
             long interval = 1_000_000_000L / perSecond;
             long start = System.nanoTime();
@@ -129,82 +187,20 @@ public final class RlsLoad {
                     LockSupport.parkNanos(wait);
                 }
                 inFlight.acquire();
-                stubs.get((int) (i % stubs.size())).shouldRateLimit(request(), new StreamObserver<>() {
+                stubs.get((int) (i % stubs.size())).shouldRateLimit(request(), new Call(tally) {
                     @Override
-                    public void onNext(RateLimitResponse response) {
-                        if (response.getOverallCode() == RateLimitResponse.Code.OVER_LIMIT) {
-                            over.incrementAndGet();
-                        }
+                    long startedAt() {
+                        return intended;
                     }
 
                     @Override
-                    public void onError(Throwable t) {
-                        errors.incrementAndGet();
-                        inFlight.release();
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        recorder.recordValue(System.nanoTime() - intended);
-                        completed.incrementAndGet();
+                    void finished() {
                         inFlight.release();
                     }
                 });
             }
             inFlight.acquire(20_000);
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            return new Result(completed.get(), elapsed, recorder.getIntervalHistogram(), errors.get(), over.get());
-        }
-
-        private final class Caller implements StreamObserver<RateLimitResponse> {
-            private final RateLimitServiceGrpc.RateLimitServiceStub stub;
-            private final Recorder recorder;
-            private final AtomicLong completed;
-            private final AtomicLong errors;
-            private final AtomicLong over;
-            private final long end;
-            private final CountDownLatch done;
-            private long sentAt;
-
-            Caller(RateLimitServiceGrpc.RateLimitServiceStub stub, Recorder recorder, AtomicLong completed, AtomicLong errors,
-                    AtomicLong over, long end, CountDownLatch done) {
-                this.stub = stub;
-                this.recorder = recorder;
-                this.completed = completed;
-                this.errors = errors;
-                this.over = over;
-                this.end = end;
-                this.done = done;
-            }
-
-            void next() {
-                if (System.nanoTime() >= end) {
-                    done.countDown();
-                    return;
-                }
-                sentAt = System.nanoTime();
-                stub.shouldRateLimit(request(), this);
-            }
-
-            @Override
-            public void onNext(RateLimitResponse response) {
-                if (response.getOverallCode() == RateLimitResponse.Code.OVER_LIMIT) {
-                    over.incrementAndGet();
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                errors.incrementAndGet();
-                next();
-            }
-
-            @Override
-            public void onCompleted() {
-                recorder.recordValue(System.nanoTime() - sentAt);
-                completed.incrementAndGet();
-                next();
-            }
+            return tally.result(start);
         }
     }
 
