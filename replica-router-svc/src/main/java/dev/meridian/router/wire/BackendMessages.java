@@ -80,7 +80,7 @@ public final class BackendMessages {
         cString(out, value);
     }
 
-    private static void cString(ByteArrayOutputStream out, String value) {
+    static void cString(ByteArrayOutputStream out, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         out.write(bytes, 0, bytes.length);
         out.write(0);

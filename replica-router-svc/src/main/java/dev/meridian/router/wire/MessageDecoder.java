@@ -90,6 +90,27 @@ public final class MessageDecoder {
         return Optional.of(new FrontendMessage(type, body));
     }
 
+    /** A typed message from a backend: same framing, any type byte, the same length limit. */
+    public Optional<BackendMessage> backendMessage(ByteBuffer input) {
+        if (input.remaining() < 5) {
+            return Optional.empty();
+        }
+        byte type = input.get(input.position());
+        int length = input.getInt(input.position() + 1);
+        if (length < 4) {
+            throw new ProtocolException("invalid backend message length " + length);
+        }
+        if (length > maxMessageBytes) {
+            throw new FrameTooLargeException(maxMessageBytes, Integer.toUnsignedLong(length));
+        }
+        if (input.remaining() < 1 + length) {
+            return Optional.empty();
+        }
+        ByteBuffer body = input.slice(input.position() + 5, length - 4);
+        input.position(input.position() + 1 + length);
+        return Optional.of(new BackendMessage(type, body));
+    }
+
     /** The text of a Query ('Q') message: one NUL-terminated string filling the body. */
     public static String queryText(FrontendMessage query) {
         ByteBuffer body = query.body().duplicate();
