@@ -39,6 +39,9 @@ public final class RedisServerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "meridian-test-redis-" + port + ".log"))
                 .start();
+        // Should a test JVM end without calling stop(), the server must not outlive it.
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!accepting()) {
             if (System.nanoTime() > deadline || !process.isAlive()) {
