@@ -31,6 +31,11 @@ public class AnswerBookHolder {
     @Inject
     RuntimeFlags flags;
 
+    @Inject
+    io.vertx.mutiny.core.Vertx vertx;
+
+    private long reloadTimer = -1;
+
     private GlbConfig config;
     private volatile String fileStamp = "";
     private volatile String lastConfigError;
@@ -53,6 +58,21 @@ public class AnswerBookHolder {
             rebuild();
         }
         return config;
+    }
+
+    /** Checks the config file every 2 s, off the event loop. */
+    void onStart(@Observes io.quarkus.runtime.StartupEvent event) {
+        config();
+        reloadTimer = vertx.setPeriodic(2000, id -> vertx.executeBlocking(() -> {
+            reloadIfChanged();
+            return null;
+        }).subscribe().with(ok -> { }, err -> Log.warnf("config check failed: %s", err.toString())));
+    }
+
+    void onStop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        if (reloadTimer >= 0) {
+            vertx.cancelTimer(reloadTimer);
+        }
     }
 
     /** Told of every config that replaces the current one (the health monitor adjusts its checks). */

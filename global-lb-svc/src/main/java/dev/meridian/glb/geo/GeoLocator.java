@@ -41,10 +41,6 @@ public class GeoLocator {
         databases.ifPresent(MmdbLocator::close);
     }
 
-    public int networks() {
-        return table.size();
-    }
-
     private static String read(java.nio.file.Path path) {
         try {
             return Files.readString(path);

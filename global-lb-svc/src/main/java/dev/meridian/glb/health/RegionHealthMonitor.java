@@ -83,7 +83,6 @@ public class RegionHealthMonitor {
     private HttpClient http;
     private NetClient tcp;
     private long timer = -1;
-    private long reloadTimer = -1;
 
     void onStart(@Observes StartupEvent event) {
         GlbConfig config = answers.config();
@@ -102,10 +101,6 @@ public class RegionHealthMonitor {
         applied = Set.copyOf(regionVerdicts.keySet());
         answers.onConfigChange(this::configChanged);
         timer = vertx.setPeriodic(0, settings.interval().toMillis(), id -> runChecks(answers.config()));
-        reloadTimer = vertx.setPeriodic(2000, id -> vertx.executeBlocking(() -> {
-            answers.reloadIfChanged();
-            return null;
-        }).subscribe().with(ok -> { }, err -> Log.warnf("config check failed: %s", err.toString())));
     }
 
     /** New regions and checks start healthy; removed ones are forgotten; a new interval restarts the timer. */
@@ -134,9 +129,6 @@ public class RegionHealthMonitor {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
-        if (reloadTimer >= 0) {
-            vertx.cancelTimer(reloadTimer);
-        }
         grpcChannels.values().forEach(io.grpc.ManagedChannel::shutdownNow);
     }
 
@@ -148,11 +140,6 @@ public class RegionHealthMonitor {
             return new RegionState(region.name(), applied.contains(region.name()), regionVerdicts.getOrDefault(region.name(), true),
                     regionTransitions.get(region.name()), mine);
         }).toList();
-    }
-
-    /** This instance's own verdicts, as peers receive them. */
-    public Map<String, Boolean> localVerdicts() {
-        return Map.copyOf(regionVerdicts);
     }
 
     /** Fires on every change of this instance's own verdicts. */

@@ -29,6 +29,9 @@ import java.util.function.Supplier;
  */
 public final class Breaker {
 
+    /** The guard only needs to know the result is a Uni; one literal serves every call. */
+    private static final TypeLiteral<Uni<Object>> UNI = new TypeLiteral<>() { };
+
     private final String name;
     private final Duration resetTimeout;
     private final BooleanSupplier enabled;
@@ -87,7 +90,9 @@ public final class Breaker {
         if (!enabled.getAsBoolean()) {
             return Uni.createFrom().deferred(action::get);
         }
-        return guard.get(action, new TypeLiteral<Uni<T>>() { })
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        TypeLiteral<Uni<T>> type = (TypeLiteral) UNI;
+        return guard.get(action, type)
                 .onFailure(CircuitBreakerOpenException.class).invoke(() -> rejected.increment());
     }
 

@@ -193,9 +193,7 @@ public final class RuntimeFlags implements AutoCloseable {
     private final class ControlConsumer implements StreamConsumer {
         @Override
         public Uni<String> onConnected(Redis client, String lastDelivered) {
-            Request end = Request.cmd(Command.XREVRANGE).arg(settings.controlStream()).arg("+").arg("-").arg("COUNT").arg(1);
-            return client.send(end)
-                    .map(reply -> reply == null || reply.size() == 0 ? "0-0" : reply.get(0).get(0).toString())
+            return StreamTail.lastId(client, settings.controlStream())
                     .call(ignored -> readHash())
                     .invoke(ignored -> firstSync.complete(null));
         }

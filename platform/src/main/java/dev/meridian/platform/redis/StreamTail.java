@@ -80,11 +80,6 @@ public final class StreamTail implements AutoCloseable {
         connect();
     }
 
-    /** Id of the last entry delivered, or the start position before any delivery. */
-    public String position() {
-        return position;
-    }
-
     public boolean connected() {
         return connected;
     }
@@ -132,6 +127,11 @@ public final class StreamTail implements AutoCloseable {
         if (!END.equals(from)) {
             return Uni.createFrom().item(from);
         }
+        return lastId(redis, stream);
+    }
+
+    /** Id of the newest entry in {@code stream}, or {@code 0-0} when it is empty or missing. */
+    public static Uni<String> lastId(Redis redis, String stream) {
         Request lastEntry = Request.cmd(Command.XREVRANGE).arg(stream).arg("+").arg("-").arg("COUNT").arg(1);
         return redis.send(lastEntry).map(reply -> reply == null || reply.size() == 0 ? "0-0" : reply.get(0).get(0).toString());
     }

@@ -42,8 +42,4 @@ public final class OverLimitCache {
         }
     }
 
-    public long size() {
-        until.cleanUp();
-        return until.estimatedSize();
-    }
 }

@@ -72,10 +72,6 @@ public final class InMemoryCounterStore implements CounterStore {
         return "memory";
     }
 
-    public long size() {
-        counters.cleanUp();
-        return counters.estimatedSize();
-    }
 
     private static long ttl(LimitCheck check, CounterMath.Step step, long now) {
         return switch (check.algorithm()) {

@@ -64,11 +64,6 @@ public final class RedisCounterStore implements CounterStore {
         return cluster ? "redis-cluster" : "redis";
     }
 
-    /** The store's script, for tools that want its SHA or text (benchmarks run it with redis-benchmark). */
-    public static String script() {
-        return SCRIPT;
-    }
-
     private Map<Integer, List<Integer>> batches(List<LimitCheck> checks) {
         Map<Integer, List<Integer>> batches = new LinkedHashMap<>();
         for (int i = 0; i < checks.size(); i++) {

@@ -66,39 +66,27 @@ public final class MessageDecoder {
         }
     }
 
-    /** A typed message: type byte, int32 length (including itself), body. */
+    /** A typed message from a client: type byte (one protocol 3.0 defines), int32 length (including itself), body. */
     public Optional<FrontendMessage> message(ByteBuffer input) {
+        if (input.remaining() >= 1 && !FRONTEND_TYPES.contains((char) input.get(input.position()))) {
+            throw new ProtocolException("invalid frontend message type " + (input.get(input.position()) & 0xFF));
+        }
+        return frame(input).map(body -> new FrontendMessage(body.type(), body.body()));
+    }
+
+    /** A typed message from a backend: the same framing, any type byte, the same length limit. */
+    public Optional<BackendMessage> backendMessage(ByteBuffer input) {
+        return frame(input);
+    }
+
+    private Optional<BackendMessage> frame(ByteBuffer input) {
         if (input.remaining() < 5) {
             return Optional.empty();
         }
         byte type = input.get(input.position());
-        if (!FRONTEND_TYPES.contains((char) type)) {
-            throw new ProtocolException("invalid frontend message type " + (type & 0xFF));
-        }
         int length = input.getInt(input.position() + 1);
         if (length < 4) {
             throw new ProtocolException("invalid message length " + length);
-        }
-        if (length > maxMessageBytes) {
-            throw new FrameTooLargeException(maxMessageBytes, Integer.toUnsignedLong(length));
-        }
-        if (input.remaining() < 1 + length) {
-            return Optional.empty();
-        }
-        ByteBuffer body = input.slice(input.position() + 5, length - 4);
-        input.position(input.position() + 1 + length);
-        return Optional.of(new FrontendMessage(type, body));
-    }
-
-    /** A typed message from a backend: same framing, any type byte, the same length limit. */
-    public Optional<BackendMessage> backendMessage(ByteBuffer input) {
-        if (input.remaining() < 5) {
-            return Optional.empty();
-        }
-        byte type = input.get(input.position());
-        int length = input.getInt(input.position() + 1);
-        if (length < 4) {
-            throw new ProtocolException("invalid backend message length " + length);
         }
         if (length > maxMessageBytes) {
             throw new FrameTooLargeException(maxMessageBytes, Integer.toUnsignedLong(length));
