@@ -2,6 +2,7 @@
 # A service's module is listed here in the same change that adds it to the reactor.
 
 MERIDIAN_SERVICES=(
+  "replica-router-svc 8101"
   "ratelimit-svc 8102"
   "global-lb-svc 8105"
 )
@@ -10,6 +11,10 @@ MERIDIAN_SERVICES=(
 service_env() {
   local common=("REDIS_URL=redis://127.0.0.1:$PORT_REDIS")
   case $1 in
+    replica-router-svc)
+      local pg="postgresql://meridian:meridian@127.0.0.1"
+      echo "${common[*]} PRIMARY_URL=$pg:$PORT_PG_PRIMARY/meridian REPLICA_URLS=$pg:$PORT_PG_REPLICA1/meridian,$pg:$PORT_PG_REPLICA2/meridian ROUTER_PORT=6433 ROUTER_USERLIST=$MERIDIAN_ROOT/ops/replica-router/userlist.txt"
+      ;;
     ratelimit-svc)
       echo "${common[*]} RATELIMIT_REDIS_URL=redis://127.0.0.1:$PORT_REDIS RATELIMIT_CONFIG_DIR=$MERIDIAN_ROOT/ops/ratelimit/config"
       ;;

@@ -23,12 +23,21 @@ public final class Md5Password {
         if (!storedSecret.startsWith("md5") || storedSecret.length() != 35) {
             return false;
         }
+        String expected = salted(storedSecret, salt);
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), clientResponse.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The PasswordMessage a client sends for this password and salt (the router, to an MD5 backend). */
+    public static String respond(String user, String password, byte[] salt) {
+        return salted(secret(user, password), salt);
+    }
+
+    private static String salted(String storedSecret, byte[] salt) {
         byte[] inner = storedSecret.substring(3).getBytes(StandardCharsets.US_ASCII);
         byte[] salted = new byte[inner.length + salt.length];
         System.arraycopy(inner, 0, salted, 0, inner.length);
         System.arraycopy(salt, 0, salted, inner.length, salt.length);
-        String expected = "md5" + md5Hex(salted);
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), clientResponse.getBytes(StandardCharsets.US_ASCII));
+        return "md5" + md5Hex(salted);
     }
 
     private static String md5Hex(byte[] data) {

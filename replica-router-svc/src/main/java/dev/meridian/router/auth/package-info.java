@@ -1,5 +1,5 @@
 /**
- * Client authentication done by the router itself, as PgBouncer does: SCRAM-SHA-256 (RFC 5802 /
- * RFC 7677, without channel binding) and MD5, against secrets from a userlist or an auth query.
+ * Who may use the router: SCRAM-SHA-256 (server side for clients, client side for backends), MD5,
+ * and where secrets come from (a PgBouncer userlist, an auth query on the primary).
  */
 package dev.meridian.router.auth;

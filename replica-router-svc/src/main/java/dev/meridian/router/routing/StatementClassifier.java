@@ -51,11 +51,14 @@ public final class StatementClassifier {
         if (combined == null) {
             combined = StatementInfo.primary("empty query");
         }
+        if (statements.size() == 1 && statements.get(0).get(0).kind() == Token.Kind.WORD) {
+            combined = combined.withCommand(statements.get(0).get(0).text());
+        }
         if ("primary".equals(hint)) {
-            return new StatementInfo(Route.PRIMARY, combined.transaction(), combined.pinsSession(), "hint meridian:primary");
+            return new StatementInfo(Route.PRIMARY, combined.transaction(), combined.pinsSession(), "hint meridian:primary", combined.command());
         }
         if ("replica".equals(hint)) {
-            return new StatementInfo(Route.REPLICA, combined.transaction(), combined.pinsSession(), "hint meridian:replica");
+            return new StatementInfo(Route.REPLICA, combined.transaction(), combined.pinsSession(), "hint meridian:replica", combined.command());
         }
         return combined;
     }

@@ -8,8 +8,18 @@ package dev.meridian.router.routing;
  * @param pinsSession it leaves state on its connection (SET, LISTEN, temporary tables, session
  *                    advisory locks), so the client must stay on that backend
  * @param reason      a short why, for logs and metrics
+ * @param command     the leading keyword when the query holds exactly one statement (e.g. {@code begin}),
+ *                    null for several
  */
-public record StatementInfo(Route route, TransactionEffect transaction, boolean pinsSession, String reason) {
+public record StatementInfo(Route route, TransactionEffect transaction, boolean pinsSession, String reason, String command) {
+
+    public StatementInfo(Route route, TransactionEffect transaction, boolean pinsSession, String reason) {
+        this(route, transaction, pinsSession, reason, null);
+    }
+
+    StatementInfo withCommand(String command) {
+        return new StatementInfo(route, transaction, pinsSession, reason, command);
+    }
 
     static StatementInfo primary(String reason) {
         return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, false, reason);

@@ -69,6 +69,21 @@ public final class BackendMessages {
         return typed('Z', new byte[] {(byte) status});
     }
 
+    public static ByteBuffer parseComplete() {
+        return typed('1', new byte[0]);
+    }
+
+    public static ByteBuffer closeComplete() {
+        return typed('3', new byte[0]);
+    }
+
+    /** CommandComplete with its tag, e.g. {@code BEGIN}. */
+    public static ByteBuffer commandComplete(String tag) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        cString(body, tag);
+        return typed('C', body.toByteArray());
+    }
+
     static ByteBuffer typed(char type, byte[] body) {
         ByteBuffer message = ByteBuffer.allocate(5 + body.length);
         message.put((byte) type).putInt(4 + body.length).put(body).flip();

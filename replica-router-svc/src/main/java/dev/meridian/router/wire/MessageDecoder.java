@@ -128,7 +128,7 @@ public final class MessageDecoder {
         return parameters;
     }
 
-    static String cString(ByteBuffer buffer, String where) {
+    public static String cString(ByteBuffer buffer, String where) {
         int start = buffer.position();
         for (int i = start; i < buffer.limit(); i++) {
             if (buffer.get(i) == 0) {

@@ -1,0 +1,42 @@
+package dev.meridian.router.auth;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.Iterator;
+import java.util.Optional;
+
+/**
+ * Finds a role's credential: the userlist first, then (when configured) the auth query on the
+ * primary, run as the auth role, as PgBouncer's {@code auth_query} does. The query takes the role
+ * name as {@code $1} and returns the name and the secret.
+ */
+public final class CredentialSource {
+
+    private final Userlist userlist;
+    private final Pool authPool;
+    private final String authQuery;
+
+    public CredentialSource(Userlist userlist, Pool authPool, String authQuery) {
+        this.userlist = userlist;
+        this.authPool = authPool;
+        this.authQuery = authQuery;
+    }
+
+    public Future<Optional<Credential>> lookup(String user) {
+        Optional<String> listed = userlist.secret(user);
+        if (listed.isPresent() || authPool == null) {
+            return Future.succeededFuture(listed.map(secret -> new Credential(user, secret)));
+        }
+        return authPool.preparedQuery(authQuery).execute(Tuple.of(user)).map(rows -> {
+            Iterator<Row> it = rows.iterator();
+            if (!it.hasNext()) {
+                return Optional.<Credential>empty();
+            }
+            String secret = it.next().getString(1);
+            return Optional.ofNullable(secret).map(s -> new Credential(user, s));
+        });
+    }
+}

@@ -1,0 +1,154 @@
+package dev.meridian.router.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** replica-router-svc's configuration ({@code meridian.router.*}). */
+@ConfigMapping(prefix = "meridian.router")
+public interface RouterConfig {
+
+    /** The primary, {@code postgresql://user:password@host:port/database} ({@code PRIMARY_URL}); its credentials are the prober's. */
+    @WithDefault("${PRIMARY_URL:postgresql://meridian:meridian@127.0.0.1:15432/meridian}")
+    String primaryUrl();
+
+    /** The replicas, comma-separated URLs like the primary's; {@code ?weight=N} weighs one ({@code REPLICA_URLS}). */
+    @WithDefault("${REPLICA_URLS:postgresql://meridian:meridian@127.0.0.1:15433/meridian,postgresql://meridian:meridian@127.0.0.1:15434/meridian}")
+    List<String> replicaUrls();
+
+    /** The PostgreSQL wire listener. */
+    Listen listen();
+
+    /** How clients prove who they are. */
+    Auth auth();
+
+    /** Server connection pools. */
+    Pool pool();
+
+    /** Where statements go. */
+    Routing routing();
+
+    /** The independent backend prober. */
+    Probe probe();
+
+    interface Listen {
+        /** Address to bind. */
+        @WithDefault("${ROUTER_HOST:0.0.0.0}")
+        String host();
+
+        /** Port for PostgreSQL clients. */
+        @WithDefault("${ROUTER_PORT:6433}")
+        int port();
+
+        /** Clients beyond this many are refused with SQLSTATE 53300. */
+        @WithDefault("${ROUTER_MAX_CLIENTS:2000}")
+        int maxClients();
+
+        /** Largest message a client or backend may send; larger ones are a protocol violation (08P01). */
+        @WithDefault("67108864")
+        int maxMessageBytes();
+
+        /** A client must finish startup and authentication within this time. */
+        @WithDefault("15s")
+        Duration loginTimeout();
+    }
+
+    interface Auth {
+        /** {@code scram-sha-256} or {@code md5}: what the router asks clients for (a user with only an MD5 secret gets MD5). */
+        @WithDefault("${ROUTER_AUTH_TYPE:scram-sha-256}")
+        String type();
+
+        /** PgBouncer-style userlist: {@code "user" "password or SCRAM-SHA-256$… or md5…"} per line ({@code ROUTER_USERLIST}). */
+        @WithDefault("${ROUTER_USERLIST:}")
+        Optional<Path> userlist();
+
+        /** Looks users missing from the userlist up on the primary ({@code ROUTER_AUTH_QUERY}), run as {@link #authUser()}. */
+        @WithDefault("${ROUTER_AUTH_QUERY:}")
+        Optional<String> query();
+
+        /** The role that runs the auth query, {@code user:password} ({@code ROUTER_AUTH_USER}). */
+        @WithDefault("${ROUTER_AUTH_USER:}")
+        Optional<String> authUser();
+    }
+
+    interface Pool {
+        /** {@code transaction} (a backend per transaction) or {@code session} (a primary backend per client). */
+        @WithDefault("${ROUTER_POOL_MODE:transaction}")
+        String mode();
+
+        /** Server connections per backend, user and database, across all event loops. */
+        @WithDefault("${ROUTER_POOL_SIZE:20}")
+        int size();
+
+        /** Idle server connections older than this are closed. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /** Server connections are replaced after this long, even when busy-then-idle. */
+        @WithDefault("1h")
+        Duration maxLifetime();
+
+        /** A client waiting longer than this for a server connection gets an error (08P01, as PgBouncer's query_wait_timeout). */
+        @WithDefault("30s")
+        Duration acquireTimeout();
+
+        /** Opening a server connection (TCP and authentication) may take this long. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Backend password when the userlist holds only a hash for the user ({@code ROUTER_BACKEND_PASSWORD}). */
+        @WithDefault("${ROUTER_BACKEND_PASSWORD:}")
+        Optional<String> backendPassword();
+    }
+
+    interface Routing {
+        /** {@code read-your-writes}, {@code eventual} or {@code primary} ({@code ROUTER_CONSISTENCY}). */
+        @WithDefault("${ROUTER_CONSISTENCY:read-your-writes}")
+        String consistency();
+
+        /** Whose writes a read must see under read-your-writes: {@code user} (every session of the role, as pooled apps need) or {@code session}. */
+        @WithDefault("${ROUTER_RYW_SCOPE:user}")
+        String readYourWritesScope();
+
+        /** A replica further behind the primary than this gets no reads. */
+        @WithDefault("${ROUTER_MAX_LAG_BYTES:8388608}")
+        long maxLagBytes();
+
+        /** A replica whose replay is this far behind in time gets no reads. */
+        @WithDefault("${ROUTER_MAX_LAG:5s}")
+        Duration maxLag();
+
+        /** The primary's weight among read targets; 0 keeps reads off it while a replica is eligible. */
+        @WithDefault("${ROUTER_PRIMARY_READ_WEIGHT:0}")
+        int primaryReadWeight();
+
+        /** Functions whose call sends a read to the primary; empty means the built-in list. */
+        Optional<List<String>> writingFunctions();
+    }
+
+    interface Probe {
+        /** How often each backend is probed. */
+        @WithDefault("${ROUTER_PROBE_INTERVAL:100ms}")
+        Duration interval();
+
+        /** How often the primary's WAL position is sampled (read-your-writes waits for a sample taken after the write). */
+        @WithDefault("20ms")
+        Duration primaryLsnInterval();
+
+        /** A probe slower than this failed. */
+        @WithDefault("1s")
+        Duration timeout();
+
+        /** Failed probes in a row before a backend is ejected. */
+        @WithDefault("2")
+        int fall();
+
+        /** Passed probes in a row before an ejected backend takes traffic again. */
+        @WithDefault("2")
+        int rise();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.meridian.router.pool;
+
+import dev.meridian.router.probe.BackendNode;
+import dev.meridian.router.wire.FrameReader;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One authenticated connection to a backend. Between clients it sits in its pool; while lent it
+ * delivers everything the backend sends to its {@link Owner}. It remembers which of the router's
+ * prepared statements exist on it and which session settings it carries, so a client borrowing
+ * it gets its own statements and settings without a reset.
+ */
+public final class ServerConnection {
+
+    /** Who receives the backend's bytes while the connection is lent. */
+    public interface Owner {
+        void onServerData(ServerConnection connection, Buffer data);
+
+        void onServerClosed(ServerConnection connection);
+    }
+
+    private final NetSocket socket;
+    private final BackendNode node;
+    private final FrameReader reader;
+    private final Map<String, String> defaults;
+    private final Map<String, String> applied;
+    private final Set<String> prepared = new HashSet<>();
+    private final int processId;
+    private final int secretKey;
+    private final long createdNanos = System.nanoTime();
+    private long releasedNanos = System.nanoTime();
+    private BackendPool pool;
+    private Owner owner;
+    private boolean closed;
+
+    ServerConnection(NetSocket socket, BackendNode node, FrameReader reader, Map<String, String> reported,
+                     int processId, int secretKey) {
+        this.socket = socket;
+        this.node = node;
+        this.reader = reader;
+        this.defaults = Map.copyOf(reported);
+        this.applied = new HashMap<>(reported);
+        this.processId = processId;
+        this.secretKey = secretKey;
+        socket.handler(this::onData);
+        socket.closeHandler(v -> onClosed());
+        socket.exceptionHandler(e -> socket.close());
+    }
+
+    private void onData(Buffer data) {
+        if (owner != null) {
+            owner.onServerData(this, data);
+        } else {
+            // An idle connection has nothing to say except that it is going away (e.g. 57P01); drop it.
+            close();
+        }
+    }
+
+    private void onClosed() {
+        closed = true;
+        Owner current = owner;
+        owner = null;
+        if (pool != null) {
+            pool.closed(this);
+        }
+        if (current != null) {
+            current.onServerClosed(this);
+        }
+    }
+
+    void pool(BackendPool pool) {
+        this.pool = pool;
+    }
+
+    public void owner(Owner owner) {
+        this.owner = owner;
+    }
+
+    public NetSocket socket() {
+        return socket;
+    }
+
+    public BackendNode node() {
+        return node;
+    }
+
+    public FrameReader reader() {
+        return reader;
+    }
+
+    /** ParameterStatus values the backend reported at startup: the defaults a client without its own gets. */
+    public Map<String, String> defaults() {
+        return defaults;
+    }
+
+    /** The session settings this connection carries now, by name (null: unknown, set it again). */
+    public Map<String, String> applied() {
+        return applied;
+    }
+
+    /** Names of the router's prepared statements that exist on this connection. */
+    public Set<String> prepared() {
+        return prepared;
+    }
+
+    public int processId() {
+        return processId;
+    }
+
+    public int secretKey() {
+        return secretKey;
+    }
+
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    long releasedNanos() {
+        return releasedNanos;
+    }
+
+    void released() {
+        releasedNanos = System.nanoTime();
+        owner = null;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public void write(Buffer data) {
+        socket.write(data);
+    }
+
+    public void close() {
+        if (!closed) {
+            closed = true;
+            socket.close();
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.meridian.router.pool;
+
+import dev.meridian.router.auth.Md5Password;
+import dev.meridian.router.auth.ScramClientExchange;
+import dev.meridian.router.probe.BackendNode;
+import dev.meridian.router.wire.BackendMessage;
+import dev.meridian.router.wire.FrameReader;
+import dev.meridian.router.wire.FrontendMessages;
+import dev.meridian.router.wire.MessageDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Opens and authenticates server connections: startup, then SCRAM-SHA-256, MD5 or cleartext as
+ * the backend asks, up to its first ReadyForQuery. A backend's SCRAM signature is verified too.
+ */
+public final class ServerConnector {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Vertx vertx;
+    private final NetClient client;
+    private final int maxMessageBytes;
+    private final Duration timeout;
+
+    public ServerConnector(Vertx vertx, int maxMessageBytes, Duration timeout) {
+        this.vertx = vertx;
+        this.maxMessageBytes = maxMessageBytes;
+        this.timeout = timeout;
+        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
+                .setConnectTimeout((int) timeout.toMillis()).setTcpKeepAlive(true));
+    }
+
+    /** Must be called on the event loop that will use the connection. */
+    public Future<ServerConnection> connect(BackendNode node, String database, String user, String password) {
+        Promise<ServerConnection> result = Promise.promise();
+        long timer = vertx.setTimer(timeout.toMillis(), id -> result.tryFail(
+                new BackendError("08006", "connecting to " + node.name() + " timed out after " + timeout.toMillis() + " ms")));
+        client.connect(node.address().port(), node.address().host()).onComplete(connected -> {
+            if (connected.failed()) {
+                vertx.cancelTimer(timer);
+                result.tryFail(new BackendError("08006", "cannot connect to " + node.name() + ": " + connected.cause().getMessage()));
+                return;
+            }
+            NetSocket socket = connected.result();
+            new Handshake(socket, node, user, password, result).start(database);
+            result.future().onComplete(done -> {
+                vertx.cancelTimer(timer);
+                if (done.failed()) {
+                    socket.close();
+                }
+            });
+        });
+        return result.future();
+    }
+
+    public NetClient netClient() {
+        return client;
+    }
+
+    /** The conversation up to the first ReadyForQuery. */
+    private final class Handshake {
+        private final NetSocket socket;
+        private final BackendNode node;
+        private final String user;
+        private final String password;
+        private final Promise<ServerConnection> result;
+        private final FrameReader reader = new FrameReader(new MessageDecoder(maxMessageBytes));
+        private final Map<String, String> reported = new HashMap<>();
+        private ScramClientExchange scram;
+        private int processId;
+        private int secretKey;
+
+        Handshake(NetSocket socket, BackendNode node, String user, String password, Promise<ServerConnection> result) {
+            this.socket = socket;
+            this.node = node;
+            this.user = user;
+            this.password = password;
+            this.result = result;
+        }
+
+        void start(String database) {
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("user", user);
+            parameters.put("database", database);
+            parameters.put("application_name", "meridian-router");
+            socket.handler(this::onData);
+            socket.closeHandler(v -> result.tryFail(new BackendError("08006", node.name() + " closed the connection during startup")));
+            socket.write(Buffer.buffer(bytes(FrontendMessages.startup(parameters))));
+        }
+
+        private void onData(Buffer data) {
+            if (result.future().isComplete()) {
+                return;
+            }
+            try {
+                reader.append(data);
+                BackendMessage message;
+                while (!result.future().isComplete() && (message = reader.nextBackend()) != null) {
+                    handle(message);
+                }
+            } catch (RuntimeException e) {
+                result.tryFail(new BackendError("08P01", node.name() + " startup failed: " + e.getMessage()));
+            }
+        }
+
+        private void handle(BackendMessage message) {
+            switch (message.type()) {
+                case 'R' -> authenticate(message);
+                case 'S' -> {
+                    ByteBuffer body = message.body().duplicate();
+                    reported.put(cString(body), cString(body));
+                }
+                case 'K' -> {
+                    processId = message.body().getInt(0);
+                    secretKey = message.body().getInt(4);
+                }
+                case 'E' -> result.tryFail(new BackendError(message.field('C'),
+                        node.name() + ": " + message.field('M')));
+                case 'Z' -> {
+                    // The connection installs its own socket handlers in place of ours.
+                    ServerConnection connection = new ServerConnection(socket, node, reader, reported, processId, secretKey);
+                    if (!result.tryComplete(connection)) {
+                        connection.close();
+                    }
+                }
+                default -> {
+                    // NoticeResponse and NegotiateProtocolVersion need no answer.
+                }
+            }
+        }
+
+        private void authenticate(BackendMessage message) {
+            int code = message.authenticationCode();
+            switch (code) {
+                case 0 -> {
+                }
+                case 3 -> send(passwordMessage(requirePassword()));
+                case 5 -> {
+                    byte[] salt = new byte[4];
+                    message.body().duplicate().position(4).get(salt);
+                    send(passwordMessage(Md5Password.respond(user, requirePassword(), salt)));
+                }
+                case 10 -> {
+                    String mechanisms = text(message);
+                    if (!mechanisms.contains("SCRAM-SHA-256")) {
+                        throw new IllegalStateException("backend offers no SCRAM-SHA-256");
+                    }
+                    byte[] nonce = new byte[18];
+                    RANDOM.nextBytes(nonce);
+                    scram = new ScramClientExchange(requirePassword(), Base64.getEncoder().encodeToString(nonce));
+                    send(FrontendMessages.saslInitialResponse("SCRAM-SHA-256", scram.clientFirst()));
+                }
+                case 11 -> send(FrontendMessages.saslResponse(scram.clientFinal(text(message))));
+                case 12 -> scram.serverFinal(text(message));
+                default -> throw new IllegalStateException("unsupported authentication request " + code);
+            }
+        }
+
+        private String requirePassword() {
+            if (password == null) {
+                throw new IllegalStateException("the backend asks for a password and none is configured for " + user);
+            }
+            return password;
+        }
+
+        private void send(ByteBuffer message) {
+            socket.write(Buffer.buffer(bytes(message)));
+        }
+    }
+
+    private static ByteBuffer passwordMessage(String password) {
+        byte[] text = password.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer message = ByteBuffer.allocate(6 + text.length);
+        message.put((byte) 'p').putInt(5 + text.length).put(text).put((byte) 0).flip();
+        return message;
+    }
+
+    private static String text(BackendMessage message) {
+        ByteBuffer body = message.body().duplicate();
+        body.position(4);
+        byte[] bytes = new byte[body.remaining()];
+        body.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String cString(ByteBuffer buffer) {
+        int start = buffer.position();
+        int end = start;
+        while (buffer.get(end) != 0) {
+            end++;
+        }
+        byte[] bytes = new byte[end - start];
+        buffer.get(bytes);
+        buffer.get();
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}

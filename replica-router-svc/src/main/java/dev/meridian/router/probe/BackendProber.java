@@ -1,0 +1,163 @@
+package dev.meridian.router.probe;
+
+import dev.meridian.platform.breaker.Breaker;
+import dev.meridian.platform.breaker.CircuitBreakers;
+import dev.meridian.router.config.RouterConfig;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Probes every backend on a timer through the Reactive PG client: recovery state, replay position
+ * and replay delay; samples the writer's WAL position more often. A backend is ejected after
+ * {@code fall} failed probes in a row and readmitted after {@code rise} good ones; each backend's
+ * probes run through its circuit breaker, so a failing backend also opens its breaker.
+ */
+public final class BackendProber implements AutoCloseable {
+
+    private static final String PROBE_SQL = """
+            SELECT pg_is_in_recovery(),
+                   (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text,
+                   (CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                         ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END)::float8""";
+    private static final String WAL_POSITION_SQL = "SELECT pg_current_wal_lsn()::text";
+
+    private final Vertx vertx;
+    private final BackendCluster cluster;
+    private final RouterConfig.Probe settings;
+    private final CircuitBreakers breakers;
+    private final Map<BackendNode, Pool> pools = new HashMap<>();
+    private final Map<BackendNode, int[]> streaks = new HashMap<>();
+    private final Map<BackendNode, AtomicBoolean> inFlight = new HashMap<>();
+    private final AtomicBoolean sampling = new AtomicBoolean();
+    private long probeTimer = -1;
+    private long sampleTimer = -1;
+
+    public BackendProber(Vertx vertx, BackendCluster cluster, RouterConfig.Probe settings, CircuitBreakers breakers) {
+        this.vertx = vertx;
+        this.cluster = cluster;
+        this.settings = settings;
+        this.breakers = breakers;
+    }
+
+    public void start() {
+        for (BackendNode node : cluster.nodes()) {
+            var address = node.address();
+            PgConnectOptions connect = new PgConnectOptions().setHost(address.host()).setPort(address.port())
+                    .setDatabase(address.database()).setUser(address.user()).setPassword(address.password())
+                    .setConnectTimeout((int) settings.timeout().toMillis())
+                    .addProperty("application_name", "meridian-router-prober");
+            pools.put(node, PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build());
+            streaks.put(node, new int[2]);
+            inFlight.put(node, new AtomicBoolean());
+        }
+        probeAll();
+        probeTimer = vertx.setPeriodic(settings.interval().toMillis(), id -> probeAll());
+        sampleTimer = vertx.setPeriodic(Math.max(1, settings.primaryLsnInterval().toMillis()), id -> sampleWriter());
+    }
+
+    private void probeAll() {
+        for (BackendNode node : cluster.nodes()) {
+            AtomicBoolean busy = inFlight.get(node);
+            if (busy.compareAndSet(false, true)) {
+                probe(node).onComplete(done -> busy.set(false));
+            }
+        }
+    }
+
+    private Future<Void> probe(BackendNode node) {
+        Breaker breaker = breakers.breaker("router-" + node.name());
+        long started = System.nanoTime();
+        Uni<RowSet<Row>> query = breaker.call(() -> Uni.createFrom().completionStage(
+                withTimeout(pools.get(node).query(PROBE_SQL).execute(), settings.timeout()).toCompletionStage()));
+        Promise<Void> done = Promise.promise();
+        query.subscribe().with(rows -> {
+            Row row = rows.iterator().next();
+            boolean recovering = row.getBoolean(0);
+            long lsn = Lsn.parse(row.getString(1));
+            double lagSeconds = row.getDouble(2);
+            if (!recovering) {
+                cluster.primarySampled(new BackendCluster.PrimarySample(lsn, started));
+            }
+            BackendCluster.PrimarySample primary = cluster.primarySample();
+            long lagBytes = !recovering || primary == null ? 0 : Math.max(0, primary.lsn() - lsn);
+            node.observed(recovering, lsn, lagBytes, lagSeconds, started);
+            passed(node);
+            done.complete();
+        }, failure -> {
+            node.failed(failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
+            failed(node);
+            done.complete();
+        });
+        return done.future();
+    }
+
+    private void sampleWriter() {
+        BackendNode writer = cluster.writer();
+        if (!sampling.compareAndSet(false, true)) {
+            return;
+        }
+        long started = System.nanoTime();
+        withTimeout(pools.get(writer).query(WAL_POSITION_SQL).execute(), settings.timeout()).onComplete(result -> {
+            sampling.set(false);
+            if (result.succeeded() && writer.acceptsWrites()) {
+                cluster.primarySampled(new BackendCluster.PrimarySample(Lsn.parse(result.result().iterator().next().getString(0)), started));
+            }
+        });
+    }
+
+    private void passed(BackendNode node) {
+        int[] streak = streaks.get(node);
+        streak[1] = 0;
+        streak[0]++;
+        if (node.health() != BackendNode.Health.UP && (node.health() == BackendNode.Health.UNKNOWN || streak[0] >= settings.rise())) {
+            Log.infof("backend=%s state=up", node.name());
+            node.health(BackendNode.Health.UP);
+        }
+    }
+
+    private void failed(BackendNode node) {
+        int[] streak = streaks.get(node);
+        streak[0] = 0;
+        streak[1]++;
+        if (node.health() != BackendNode.Health.DOWN && streak[1] >= settings.fall()) {
+            Log.warnf("backend=%s state=down error=%s", node.name(), node.lastError());
+            node.health(BackendNode.Health.DOWN);
+        }
+    }
+
+    private <T> Future<T> withTimeout(Future<T> future, Duration timeout) {
+        Promise<T> promise = Promise.promise();
+        long timer = vertx.setTimer(timeout.toMillis(), id -> promise.tryFail(new TimeoutException("probe timed out after " + timeout.toMillis() + " ms")));
+        future.onComplete(result -> {
+            vertx.cancelTimer(timer);
+            if (result.succeeded()) {
+                promise.tryComplete(result.result());
+            } else {
+                promise.tryFail(result.cause());
+            }
+        });
+        return promise.future();
+    }
+
+    @Override
+    public void close() {
+        vertx.cancelTimer(probeTimer);
+        vertx.cancelTimer(sampleTimer);
+        pools.values().forEach(Pool::close);
+    }
+}

@@ -1,0 +1,270 @@
+package dev.meridian.router.proxy;
+
+import dev.meridian.router.auth.AuthenticationFailedException;
+import dev.meridian.router.pool.BackendError;
+import dev.meridian.router.pool.ServerConnection;
+import dev.meridian.router.wire.BackendMessages;
+import dev.meridian.router.wire.FrameReader;
+import dev.meridian.router.wire.FrontendMessage;
+import dev.meridian.router.wire.MessageDecoder;
+import dev.meridian.router.wire.ProtocolException;
+import dev.meridian.router.wire.StartupPacket;
+import io.quarkus.logging.Log;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One client connection: startup and authentication, then the proxying loop. Statements are
+ * classified and sent to a backend picked per transaction (transaction mode) or kept on one
+ * primary connection (session mode, or once the client has left session state behind). Replies
+ * stream back as they arrive; the router only intervenes where it changed what it sent (see
+ * {@link ResponseSequencer}). Everything runs on the client's event loop.
+ */
+final class ClientSession implements ServerConnection.Owner {
+
+    private sealed interface Phase permits AwaitingStartup, Authenticating, LoggingIn, Ready, Closed {
+    }
+
+    private record AwaitingStartup() implements Phase {
+    }
+
+    private record Authenticating(ClientAuthentication exchange) implements Phase {
+    }
+
+    private record LoggingIn() implements Phase {
+    }
+
+    private record Ready() implements Phase {
+    }
+
+    private record Closed() implements Phase {
+    }
+
+    private final RouterRuntime runtime;
+    private final LoopPools pools;
+    private final NetSocket socket;
+    private final Context context;
+    private final MessageDecoder decoder;
+    private final FrameReader reader;
+    private final StatementRelay relay;
+    private Phase phase = new AwaitingStartup();
+    private boolean counted;
+    private int[] key;
+    private long loginTimer = -1;
+
+    ClientSession(RouterRuntime runtime, LoopPools pools, NetSocket socket) {
+        this.runtime = runtime;
+        this.pools = pools;
+        this.socket = socket;
+        this.context = Vertx.currentContext();
+        this.decoder = new MessageDecoder(runtime.config().listen().maxMessageBytes());
+        this.reader = new FrameReader(decoder);
+        this.relay = new StatementRelay(runtime, pools, this);
+    }
+
+    void start() {
+        socket.handler(this::onClientData);
+        socket.closeHandler(v -> close());
+        socket.exceptionHandler(e -> socket.close());
+        loginTimer = runtime.vertx().setTimer(runtime.config().listen().loginTimeout().toMillis(), id -> {
+            if (!(phase instanceof Ready) && !(phase instanceof Closed)) {
+                fatal("08P01", "canceling authentication due to timeout");
+            }
+        });
+    }
+
+    private void onClientData(Buffer data) {
+        reader.append(data);
+        drain();
+    }
+
+    /** Handles every complete client message until one needs to wait for a backend. */
+    void drain() {
+        try {
+            while (!(phase instanceof Closed) && !relay.blocked()) {
+                if (phase instanceof AwaitingStartup) {
+                    if (!readStartup()) {
+                        break;
+                    }
+                    continue;
+                }
+                if (phase instanceof LoggingIn) {
+                    break;
+                }
+                FrontendMessage message = reader.nextFrontend();
+                if (message == null) {
+                    break;
+                }
+                if (phase instanceof Authenticating authenticating) {
+                    authenticate(authenticating.exchange(), message);
+                } else {
+                    relay.fromClient(message, reader.buffer().getBuffer(reader.frameStart(), reader.frameStart() + reader.frameLength()));
+                }
+            }
+        } catch (AuthenticationFailedException e) {
+            runtime.metrics().authFailure();
+            Log.debugf("auth failed: %s", e.getMessage());
+            fatal(AuthenticationFailedException.SQLSTATE, "password authentication failed for user \"" + e.user() + "\"");
+        } catch (ProtocolException e) {
+            runtime.metrics().protocolError();
+            fatal(e.sqlState(), e.getMessage());
+        }
+        relay.flush();
+    }
+
+    private boolean readStartup() {
+        ByteBuffer unread = reader.unread();
+        Optional<StartupPacket> packet = decoder.startup(unread);
+        reader.consumedUnread();
+        if (packet.isEmpty()) {
+            return false;
+        }
+        StartupPacket startup = packet.get();
+        if (startup instanceof StartupPacket.SslRequest || startup instanceof StartupPacket.GssEncRequest) {
+            socket.write(toBuffer(BackendMessages.negotiationAnswer(false)));
+        } else if (startup instanceof StartupPacket.CancelRequest cancel) {
+            ClientSession target = runtime.cancels().find(cancel.processId(), cancel.secretKey());
+            if (target != null) {
+                target.context.runOnContext(v -> target.relay.cancelRunningQuery());
+            }
+            close();
+        } else if (startup instanceof StartupPacket.Startup login) {
+            beginLogin(login);
+        }
+        return true;
+    }
+
+    private void beginLogin(StartupPacket.Startup startup) {
+        counted = true;
+        if (runtime.clients().incrementAndGet() > runtime.config().listen().maxClients()) {
+            fatal("53300", "sorry, too many clients already");
+            return;
+        }
+        SessionSettings settings;
+        try {
+            settings = SessionSettings.fromStartup(startup.parameters());
+        } catch (SessionSettings.UnsupportedSetting e) {
+            fatal("08P01", e.getMessage());
+            return;
+        }
+        String user = startup.user();
+        phase = new LoggingIn();
+        runtime.credentials().lookup(user).onComplete(found -> onLoop(() -> {
+            if (phase instanceof Closed) {
+                return;
+            }
+            if (found.failed()) {
+                fatal("08P01", "authentication lookup failed: " + found.cause().getMessage());
+                return;
+            }
+            var credential = found.result();
+            relay.identify(user, startup.database(), settings,
+                    credential.filter(c -> c.isClear()).map(c -> c.secret()).orElse(runtime.config().pool().backendPassword().orElse(null)));
+            ClientAuthentication exchange = ClientAuthentication.begin(user, credential,
+                    runtime.config().auth().type().equalsIgnoreCase("md5"));
+            phase = new Authenticating(exchange);
+            socket.write(toBuffer(exchange.request()));
+            drain();
+        }));
+    }
+
+    private void authenticate(ClientAuthentication exchange, FrontendMessage message) {
+        ByteBuffer reply = exchange.answer(message);
+        if (reply != null) {
+            socket.write(toBuffer(reply));
+        }
+        if (exchange.done()) {
+            socket.write(toBuffer(BackendMessages.authenticationOk()));
+            phase = new LoggingIn();
+            relay.checkBackendLogin().onComplete(checked -> onLoop(() -> finishLogin(checked)));
+        }
+    }
+
+    private void finishLogin(io.vertx.core.AsyncResult<Map<String, String>> checked) {
+        if (phase instanceof Closed) {
+            return;
+        }
+        if (checked.failed()) {
+            Throwable cause = checked.cause();
+            fatal(cause instanceof BackendError e && e.sqlState() != null ? e.sqlState() : "08006", cause.getMessage());
+            return;
+        }
+        runtime.vertx().cancelTimer(loginTimer);
+        key = runtime.cancels().register(this);
+        Buffer out = Buffer.buffer();
+        checked.result().forEach((name, value) -> {
+            String own = relay.settings().explicit(SessionSettings.canonical(name) == null ? name : SessionSettings.canonical(name));
+            out.appendBuffer(toBuffer(BackendMessages.parameterStatus(name, own != null ? own : value)));
+        });
+        out.appendBuffer(toBuffer(BackendMessages.backendKeyData(key[0], key[1])));
+        out.appendBuffer(toBuffer(BackendMessages.readyForQuery('I')));
+        socket.write(out);
+        phase = new Ready();
+        relay.ready(key[0]);
+        drain();
+    }
+
+    void onLoop(Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
+    NetSocket socket() {
+        return socket;
+    }
+
+    @Override
+    public void onServerData(ServerConnection connection, Buffer data) {
+        relay.fromServer(connection, data);
+    }
+
+    @Override
+    public void onServerClosed(ServerConnection connection) {
+        relay.serverClosed(connection);
+    }
+
+    /** FATAL ErrorResponse, then the connection closes. */
+    void fatal(String sqlState, String message) {
+        if (phase instanceof Closed) {
+            return;
+        }
+        relay.flush();
+        socket.write(toBuffer(BackendMessages.fatal(sqlState, message)));
+        close();
+    }
+
+    void close() {
+        if (phase instanceof Closed) {
+            return;
+        }
+        phase = new Closed();
+        runtime.vertx().cancelTimer(loginTimer);
+        if (counted) {
+            runtime.clients().decrementAndGet();
+        }
+        if (key != null) {
+            runtime.cancels().remove(key[0], key[1]);
+        }
+        relay.clientGone();
+        socket.close();
+    }
+
+    boolean closed() {
+        return phase instanceof Closed;
+    }
+
+    static Buffer toBuffer(ByteBuffer message) {
+        byte[] bytes = new byte[message.remaining()];
+        message.duplicate().get(bytes);
+        return Buffer.buffer(bytes);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.meridian.router.proxy;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayDeque;
+import java.util.Set;
+
+/**
+ * Keeps the client's view of the backend's responses exact when the router changes what it sends:
+ * a Parse the backend already has is answered here (a synthetic ParseComplete, at its place in the
+ * sequence), a Parse the router slips in before a Bind has its ParseComplete hidden, and settings
+ * and a deferred BEGIN run as hidden queries whose replies the client never sees. One expectation
+ * per message sent; backend replies are matched to them in order.
+ */
+final class ResponseSequencer {
+
+    enum Kind { PARSE, HIDDEN_PARSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, QUERY, HIDDEN_QUERY, SYNTHETIC }
+
+    /** What to do with one backend message. */
+    enum Verdict { FORWARD, DROP, FORWARD_AS_NOTICE }
+
+    private record Expectation(Kind kind, String statement, Buffer synthetic, long startedNanos) {
+    }
+
+    private final ArrayDeque<Expectation> queue = new ArrayDeque<>();
+    private int readyPending;
+    private long lastReadyStartedNanos;
+
+    void expect(Kind kind) {
+        expect(kind, null);
+    }
+
+    /** {@code statement}: the server-side name a PARSE or HIDDEN_PARSE creates. */
+    void expect(Kind kind, String statement) {
+        if (kind == Kind.SYNC || kind == Kind.QUERY || kind == Kind.HIDDEN_QUERY) {
+            readyPending++;
+        }
+        queue.add(new Expectation(kind, statement, null, System.nanoTime()));
+    }
+
+    /** A reply the router gives itself, at this point of the sequence. */
+    void synthetic(Buffer message) {
+        queue.add(new Expectation(Kind.SYNTHETIC, null, message, 0));
+    }
+
+    /** Appends the synthetic replies now due (those at the head of the queue). */
+    void emitDue(Buffer out) {
+        Expectation head;
+        while ((head = queue.peek()) != null && head.kind == Kind.SYNTHETIC) {
+            queue.poll();
+            out.appendBuffer(head.synthetic);
+        }
+    }
+
+    /**
+     * Matches one backend message. {@code prepared}: the server connection's statement names, from
+     * which a Parse that failed is removed.
+     */
+    Verdict accept(byte type, Set<String> prepared) {
+        Expectation head = queue.peek();
+        boolean hidden = head != null && head.kind == Kind.HIDDEN_QUERY;
+        if (type == 'N' || type == 'S' || type == 'A') {
+            return hidden && type != 'A' ? Verdict.DROP : Verdict.FORWARD;
+        }
+        if (head == null) {
+            return Verdict.FORWARD;
+        }
+        if (type == 'E') {
+            if (hidden) {
+                // A setting the client asked for at startup was refused: tell it, without breaking its sequence.
+                return Verdict.FORWARD_AS_NOTICE;
+            }
+            if (head.kind == Kind.QUERY) {
+                return Verdict.FORWARD;
+            }
+            // Extended protocol: the backend skips everything up to Sync.
+            while ((head = queue.peek()) != null && head.kind != Kind.SYNC && head.kind != Kind.QUERY && head.kind != Kind.HIDDEN_QUERY) {
+                queue.poll();
+                if (head.statement != null) {
+                    prepared.remove(head.statement);
+                }
+            }
+            return Verdict.FORWARD;
+        }
+        if (type == 'Z') {
+            queue.poll();
+            readyPending--;
+            lastReadyStartedNanos = head.startedNanos;
+            return hidden ? Verdict.DROP : Verdict.FORWARD;
+        }
+        switch (head.kind) {
+            case PARSE -> popIf(type == '1');
+            case HIDDEN_PARSE -> {
+                if (type == '1') {
+                    queue.poll();
+                    return Verdict.DROP;
+                }
+            }
+            case BIND -> popIf(type == '2');
+            case CLOSE -> popIf(type == '3');
+            case DESCRIBE_STATEMENT, DESCRIBE_PORTAL -> popIf(type == 'T' || type == 'n');
+            case EXECUTE -> popIf(type == 'C' || type == 'I' || type == 's');
+            case HIDDEN_QUERY -> {
+                return Verdict.DROP;
+            }
+            default -> {
+            }
+        }
+        return Verdict.FORWARD;
+    }
+
+    private void popIf(boolean completes) {
+        if (completes) {
+            queue.poll();
+        }
+    }
+
+    /** No reply outstanding. */
+    boolean idle() {
+        return queue.isEmpty();
+    }
+
+    /** ReadyForQuery messages still to come. */
+    int readyPending() {
+        return readyPending;
+    }
+
+    /** When the unit the last ReadyForQuery ended was sent. */
+    long lastReadyStartedNanos() {
+        return lastReadyStartedNanos;
+    }
+
+    void clear() {
+        queue.clear();
+        readyPending = 0;
+    }
+}

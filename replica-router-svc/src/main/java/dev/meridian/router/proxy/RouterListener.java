@@ -1,0 +1,47 @@
+package dev.meridian.router.proxy;
+
+import dev.meridian.router.config.RouterConfig;
+import dev.meridian.router.pool.ServerConnector;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+
+/**
+ * The PostgreSQL wire listener on one event loop. Every listener binds the same port (Vert.x
+ * spreads accepted connections over them); each has its own pools, so a client's session and
+ * its server connections share a thread.
+ */
+final class RouterListener extends AbstractVerticle {
+
+    private final RouterRuntime runtime;
+    private NetServer server;
+    private LoopPools pools;
+    private long evictTimer = -1;
+
+    RouterListener(RouterRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        RouterConfig config = runtime.config();
+        ServerConnector connector = new ServerConnector(vertx, config.listen().maxMessageBytes(), config.pool().connectTimeout());
+        int perLoop = Math.max(1, (config.pool().size() + runtime.loops() - 1) / runtime.loops());
+        pools = new LoopPools(vertx, connector, perLoop, config.pool().acquireTimeout(), runtime.metrics()::pool);
+        long every = Math.max(1000, Math.min(config.pool().idleTimeout().toMillis() / 2, 30_000));
+        evictTimer = vertx.setPeriodic(every, id -> pools.evict(config.pool().idleTimeout(), config.pool().maxLifetime()));
+        server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
+                .setHost(config.listen().host()).setPort(config.listen().port()));
+        server.connectHandler(socket -> new ClientSession(runtime, pools, socket).start());
+        server.listen().<Void>mapEmpty().onComplete(started);
+    }
+
+    @Override
+    public void stop() {
+        vertx.cancelTimer(evictTimer);
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.meridian.router.proxy;
+
+import dev.meridian.platform.breaker.CircuitBreakers;
+import dev.meridian.platform.flags.Flag;
+import dev.meridian.platform.flags.RuntimeFlags;
+import dev.meridian.router.admin.RouterMetrics;
+import dev.meridian.router.auth.CredentialSource;
+import dev.meridian.router.auth.Userlist;
+import dev.meridian.router.config.BackendAddress;
+import dev.meridian.router.config.RouterConfig;
+import dev.meridian.router.probe.BackendCluster;
+import dev.meridian.router.probe.BackendNode;
+import dev.meridian.router.probe.BackendProber;
+import dev.meridian.router.routing.Consistency;
+import dev.meridian.router.routing.StatementClassifier;
+import dev.meridian.router.routing.TargetSelector;
+import dev.meridian.router.routing.WriteLedger;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Wires the router together at startup: backends and prober, routing, credentials, meters, and
+ * one wire listener per event loop.
+ */
+@ApplicationScoped
+public class RouterRuntime {
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    RouterConfig config;
+
+    @Inject
+    RuntimeFlags flags;
+
+    @Inject
+    CircuitBreakers breakers;
+
+    @Inject
+    MeterRegistry registry;
+
+    private BackendCluster cluster;
+    private TargetSelector selector;
+    private StatementClassifier classifier;
+    private CredentialSource credentials;
+    private RouterMetrics metrics;
+    private BackendProber prober;
+    private Pool authPool;
+    private final CancelRegistry cancels = new CancelRegistry();
+    private final AtomicInteger clients = new AtomicInteger();
+    private final List<String> deployments = new ArrayList<>();
+    private int loops;
+
+    void onStart(@Observes StartupEvent event) throws Exception {
+        BackendAddress primary = BackendAddress.parse("primary", config.primaryUrl());
+        List<BackendAddress> replicas = new ArrayList<>();
+        List<String> urls = config.replicaUrls().stream().filter(u -> !u.isBlank()).toList();
+        for (int i = 0; i < urls.size(); i++) {
+            replicas.add(BackendAddress.parse("replica-" + (i + 1), urls.get(i)));
+        }
+        cluster = new BackendCluster(primary, replicas);
+        classifier = new StatementClassifier(config.routing().writingFunctions()
+                .map(list -> (java.util.Set<String>) new HashSet<>(list)).orElse(StatementClassifier.DEFAULT_WRITING_FUNCTIONS));
+        selector = new TargetSelector(cluster, Consistency.parse(config.routing().consistency()), config.routing().maxLagBytes(),
+                config.routing().maxLag(), config.routing().primaryReadWeight(), () -> flags.isEnabled(Flag.REPLICA_ROUTING),
+                node -> breakers.breaker(breakerName(node)).state() == CircuitBreakerState.OPEN, new WriteLedger());
+        credentials = new CredentialSource(userlist(), authPool(primary), config.auth().query().orElse(null));
+        metrics = new RouterMetrics(registry, cluster, clients::get);
+        prober = new BackendProber(vertx, cluster, config.probe(), breakers);
+        prober.start();
+        loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+        for (int i = 0; i < loops; i++) {
+            String id = vertx.deployVerticle(new RouterListener(this), new DeploymentOptions())
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            deployments.add(id);
+        }
+        Log.infof("replica-router listening port=%d backends=%d consistency=%s pool_mode=%s loops=%d",
+                config.listen().port(), cluster.nodes().size(), selector.consistency().key(), config.pool().mode(), loops);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        for (String id : deployments) {
+            vertx.undeploy(id);
+        }
+        if (prober != null) {
+            prober.close();
+        }
+        if (authPool != null) {
+            authPool.close();
+        }
+    }
+
+    private Userlist userlist() {
+        return config.auth().userlist().map(path -> {
+            try {
+                Userlist list = Userlist.load(path);
+                Log.infof("userlist=%s users=%d", path, list.size());
+                return list;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read userlist " + path, e);
+            }
+        }).orElse(Userlist.empty());
+    }
+
+    private Pool authPool(BackendAddress primary) {
+        if (config.auth().query().isEmpty()) {
+            return null;
+        }
+        String[] role = config.auth().authUser().orElseThrow(() ->
+                new IllegalArgumentException("meridian.router.auth.query needs meridian.router.auth.auth-user (user:password)")).split(":", 2);
+        PgConnectOptions connect = new PgConnectOptions().setHost(primary.host()).setPort(primary.port())
+                .setDatabase(primary.database()).setUser(role[0]).setPassword(role.length > 1 ? role[1] : null);
+        authPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build();
+        return authPool;
+    }
+
+    static String breakerName(BackendNode node) {
+        return "router-" + node.name();
+    }
+
+    public BackendCluster cluster() {
+        return cluster;
+    }
+
+    public TargetSelector selector() {
+        return selector;
+    }
+
+    public StatementClassifier classifier() {
+        return classifier;
+    }
+
+    public CredentialSource credentials() {
+        return credentials;
+    }
+
+    public RouterMetrics metrics() {
+        return metrics;
+    }
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    public RuntimeFlags flags() {
+        return flags;
+    }
+
+    CancelRegistry cancels() {
+        return cancels;
+    }
+
+    public AtomicInteger clients() {
+        return clients;
+    }
+
+    int loops() {
+        return loops;
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.meridian.router.proxy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The session settings a client may give at startup and that a shared server connection must
+ * carry while it serves that client. Before a borrowed connection runs a client's statements, the
+ * difference is applied with one hidden {@code SET}/{@code RESET} query, and only when there is one.
+ */
+final class SessionSettings {
+
+    /** Tracked settings; others in a startup packet are refused (as PgBouncer does), except those ignored. */
+    static final List<String> TRACKED = List.of("application_name", "client_encoding", "DateStyle", "TimeZone",
+            "IntervalStyle", "extra_float_digits", "search_path", "standard_conforming_strings");
+    static final List<String> IGNORED = List.of("fallback_application_name", "replication");
+
+    /** What a server connection has for a tracked setting nobody set: its own default. */
+    static final String DEFAULT = "\0default";
+
+    private final Map<String, String> explicit = new LinkedHashMap<>();
+
+    /** Startup parameters other than user and database; throws on ones the router cannot honour. */
+    static SessionSettings fromStartup(Map<String, String> parameters) {
+        SessionSettings settings = new SessionSettings();
+        for (var entry : parameters.entrySet()) {
+            String name = entry.getKey();
+            if (name.equals("user") || name.equals("database")) {
+                continue;
+            }
+            if (name.equals("replication")) {
+                if (!entry.getValue().equalsIgnoreCase("false") && !entry.getValue().equals("0")) {
+                    throw new UnsupportedSetting("replication connections are not supported through the router");
+                }
+                continue;
+            }
+            String canonical = canonical(name);
+            if (canonical == null) {
+                if (IGNORED.contains(name)) {
+                    continue;
+                }
+                throw new UnsupportedSetting("unsupported startup parameter: " + name);
+            }
+            settings.explicit.put(canonical, normalise(canonical, entry.getValue()));
+        }
+        if (!settings.explicit.containsKey("application_name") && parameters.containsKey("fallback_application_name")) {
+            settings.explicit.put("application_name", parameters.get("fallback_application_name"));
+        }
+        return settings;
+    }
+
+    static String canonical(String name) {
+        for (String tracked : TRACKED) {
+            if (tracked.equalsIgnoreCase(name)) {
+                return tracked;
+            }
+        }
+        return null;
+    }
+
+    private static String normalise(String name, String value) {
+        if (name.equals("client_encoding")) {
+            String upper = value.toUpperCase(Locale.ROOT);
+            return upper.equals("UTF-8") || upper.equals("UTF_8") ? "UTF8" : upper;
+        }
+        return value;
+    }
+
+    /** The client's own value, when it set one. */
+    String explicit(String name) {
+        return explicit.get(name);
+    }
+
+    /** A ParameterStatus from the backend while serving this client: the client's value now. */
+    void reported(String name, String value) {
+        String canonical = canonical(name);
+        if (canonical != null) {
+            explicit.put(canonical, value);
+        }
+    }
+
+    /**
+     * The statement that gives {@code applied} (a server connection's settings, updated in place)
+     * this client's values, or null when they already match.
+     */
+    String synchronise(Map<String, String> applied, Map<String, String> serverDefaults) {
+        StringBuilder sql = null;
+        for (String name : TRACKED) {
+            String wanted = explicit.get(name);
+            String current = applied.getOrDefault(name, serverDefaults.getOrDefault(name, DEFAULT));
+            if (wanted == null) {
+                String fallback = serverDefaults.getOrDefault(name, DEFAULT);
+                if (fallback.equals(current)) {
+                    continue;
+                }
+                sql = append(sql, "RESET " + quoteIdentifier(name));
+                applied.put(name, fallback);
+            } else if (!wanted.equals(current)) {
+                // set_config parses the value as a startup packet's value is parsed (lists such as search_path included).
+                sql = append(sql, "SELECT pg_catalog.set_config(" + quoteLiteral(name) + ", " + quoteLiteral(wanted) + ", false)");
+                applied.put(name, wanted);
+            }
+        }
+        return sql == null ? null : sql.toString();
+    }
+
+    private static StringBuilder append(StringBuilder sql, String statement) {
+        StringBuilder out = sql == null ? new StringBuilder() : sql.append("; ");
+        return out.append(statement);
+    }
+
+    static String quoteIdentifier(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    static String quoteLiteral(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    /** A startup parameter the router cannot carry across pooled connections. */
+    static final class UnsupportedSetting extends RuntimeException {
+        UnsupportedSetting(String message) {
+            super(message);
+        }
+    }
+}

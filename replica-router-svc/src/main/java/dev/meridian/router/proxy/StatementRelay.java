@@ -1,0 +1,587 @@
+package dev.meridian.router.proxy;
+
+import dev.meridian.router.pool.BackendError;
+import dev.meridian.router.pool.BackendPool;
+import dev.meridian.router.pool.ServerConnection;
+import dev.meridian.router.probe.BackendNode;
+import dev.meridian.router.routing.Route;
+import dev.meridian.router.routing.StatementInfo;
+import dev.meridian.router.routing.TransactionEffect;
+import dev.meridian.router.wire.BackendMessage;
+import dev.meridian.router.wire.BackendMessages;
+import dev.meridian.router.wire.FrameReader;
+import dev.meridian.router.wire.FrontendMessage;
+import dev.meridian.router.wire.FrontendMessages;
+import dev.meridian.router.wire.MessageDecoder;
+import dev.meridian.router.wire.ProtocolException;
+import io.quarkus.logging.Log;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A logged-in client's statements on their way to backends and the replies on their way back.
+ * Extended-protocol messages are gathered up to Sync (or Flush) and routed as one unit; a unit
+ * goes to a replica only when every statement in it may. While a transaction is open, a client
+ * is pinned, or replies are outstanding, the same server connection serves everything.
+ */
+final class StatementRelay {
+
+    private final RouterRuntime runtime;
+    private final LoopPools pools;
+    private final ClientSession session;
+    private final ResponseSequencer responses = new ResponseSequencer();
+    private final Map<String, ClientStatement> statements = new HashMap<>();
+    private final List<Step> batch = new ArrayList<>();
+    private final Set<BackendNode> failed = new HashSet<>();
+    private Buffer toServer = Buffer.buffer();
+    private String user;
+    private String database;
+    private String backendPassword;
+    private String scope;
+    private SessionSettings settings;
+    private boolean sessionMode;
+    private ClientStatement unnamed;
+    private ClientStatement serverUnnamed;
+    private boolean batchWrites;
+    private boolean batchPins;
+    private volatile ServerConnection server;
+    private BackendPool serverPool;
+    private boolean serverIsRead;
+    private char serverStatus = 'I';
+    private boolean awaitingSync;
+    private boolean pinned;
+    private boolean copying;
+    private boolean wrote;
+    private boolean blocked;
+    private Buffer deferredBegin;
+    private boolean deferredFailed;
+    /** A read not yet answered with any byte: resent elsewhere if its backend fails. */
+    private List<Step> retryable;
+
+    StatementRelay(RouterRuntime runtime, LoopPools pools, ClientSession session) {
+        this.runtime = runtime;
+        this.pools = pools;
+        this.session = session;
+    }
+
+    void identify(String user, String database, SessionSettings settings, String backendPassword) {
+        this.user = user;
+        this.database = database;
+        this.settings = settings;
+        this.backendPassword = backendPassword;
+        this.sessionMode = runtime.config().pool().mode().equalsIgnoreCase("session");
+    }
+
+    SessionSettings settings() {
+        return settings;
+    }
+
+    void ready(int processId) {
+        boolean perSession = runtime.config().routing().readYourWritesScope().equalsIgnoreCase("session");
+        scope = perSession ? "session:" + processId : "role:" + database + "/" + user;
+    }
+
+    boolean blocked() {
+        return blocked;
+    }
+
+    /**
+     * Before the client is told it is in: the primary accepts this role and database (so a missing
+     * database fails at login, as it would directly); returns the backend's ParameterStatus values.
+     */
+    Future<Map<String, String>> checkBackendLogin() {
+        Map<String, String> known = pools.parameters(database, user);
+        if (known != null) {
+            return Future.succeededFuture(known);
+        }
+        BackendPool pool = pools.pool(runtime.selector().writer(), database, user, backendPassword);
+        return pool.acquire().map(connection -> {
+            Map<String, String> parameters = connection.defaults();
+            pools.rememberParameters(database, user, parameters);
+            pool.release(connection);
+            return parameters;
+        });
+    }
+
+    // ---- client → router
+
+    void fromClient(FrontendMessage message, Buffer raw) {
+        switch (message.type()) {
+            case 'Q' -> simpleQuery(message, raw);
+            case 'F' -> dispatch(List.of(new Step.Raw(raw, ResponseSequencer.Kind.QUERY)), Route.PRIMARY, false, true);
+            case 'P' -> parse(message);
+            case 'B' -> bind(message, raw);
+            case 'D' -> describe(message, raw);
+            case 'E' -> batch.add(new Step.Raw(raw, ResponseSequencer.Kind.EXECUTE));
+            case 'C' -> closeStatement(message, raw);
+            case 'H' -> {
+                batch.add(new Step.Raw(raw, null));
+                dispatchBatch();
+            }
+            case 'S' -> {
+                batch.add(new Step.Raw(raw, ResponseSequencer.Kind.SYNC));
+                dispatchBatch();
+            }
+            case 'd', 'c', 'f' -> {
+                // COPY data goes to the backend running the COPY; outside COPY the backend ignores it too.
+                if (server != null) {
+                    toServer.appendBuffer(raw);
+                }
+            }
+            case 'X' -> session.close();
+            default -> throw new ProtocolException("unexpected message type '" + (char) message.type() + "' after authentication");
+        }
+    }
+
+    private void simpleQuery(FrontendMessage message, Buffer raw) {
+        String sql = MessageDecoder.queryText(message);
+        StatementInfo info = runtime.classifier().classify(sql);
+        if (server == null && deferredBegin == null && info.transaction() == TransactionEffect.BEGIN && "begin".equals(info.command())) {
+            // Answered here and sent with the next statement: one round trip less, and the next
+            // statement decides where the transaction runs (SET TRANSACTION READ ONLY → a replica).
+            deferredBegin = raw;
+            reply(BackendMessages.commandComplete("BEGIN"), BackendMessages.readyForQuery('T'));
+            return;
+        }
+        if (server == null && deferredBegin != null) {
+            if (info.transaction() == TransactionEffect.END && info.command() != null) {
+                boolean commit = (info.command().equals("commit") || info.command().equals("end")) && !deferredFailed;
+                deferredBegin = null;
+                deferredFailed = false;
+                reply(BackendMessages.commandComplete(commit ? "COMMIT" : "ROLLBACK"), BackendMessages.readyForQuery('I'));
+                return;
+            }
+            if (deferredFailed) {
+                reply(BackendMessages.error("ERROR", "25P02", "current transaction is aborted, commands ignored until end of transaction block"),
+                        BackendMessages.readyForQuery('E'));
+                return;
+            }
+        }
+        Route route = info.route();
+        if (deferredBegin != null) {
+            route = info.transaction() == TransactionEffect.SET_READ_ONLY ? Route.REPLICA : Route.PRIMARY;
+        }
+        dispatch(List.of(new Step.Raw(raw, ResponseSequencer.Kind.QUERY)), route, info.pinsSession(), info.route() == Route.PRIMARY);
+    }
+
+    private void parse(FrontendMessage message) {
+        ByteBuffer body = message.body().duplicate();
+        String name = MessageDecoder.cString(body, "Parse");
+        byte[] tail = new byte[body.remaining()];
+        body.duplicate().get(tail);
+        String query = MessageDecoder.cString(body, "Parse");
+        StatementInfo info = runtime.classifier().classify(query);
+        note(info);
+        if (name.isEmpty()) {
+            unnamed = new ClientStatement("", tail, info);
+            batch.add(new Step.Prepare(unnamed));
+        } else {
+            ClientStatement statement = new ClientStatement(ClientStatement.serverNameFor(tail), tail, info);
+            statements.put(name, statement);
+            batch.add(new Step.Prepare(statement));
+        }
+    }
+
+    private void bind(FrontendMessage message, Buffer raw) {
+        ByteBuffer body = message.body().duplicate();
+        String portal = MessageDecoder.cString(body, "Bind");
+        String name = MessageDecoder.cString(body, "Bind");
+        ClientStatement statement = name.isEmpty() ? unnamed : statements.get(name);
+        if (statement == null) {
+            // Unknown here means unknown to PostgreSQL too: let the backend say so (26000).
+            batch.add(new Step.Raw(raw, ResponseSequencer.Kind.BIND));
+            return;
+        }
+        note(statement.info());
+        Buffer rewritten = Buffer.buffer().appendByte((byte) 'B').appendInt(0);
+        cString(rewritten, portal);
+        cString(rewritten, statement.serverName());
+        byte[] rest = new byte[body.remaining()];
+        body.get(rest);
+        rewritten.appendBytes(rest).setInt(1, rewritten.length() - 1);
+        batch.add(new Step.Use(statement, rewritten, ResponseSequencer.Kind.BIND));
+    }
+
+    private void describe(FrontendMessage message, Buffer raw) {
+        ByteBuffer body = message.body().duplicate();
+        byte kind = body.get();
+        String name = MessageDecoder.cString(body, "Describe");
+        if (kind != 'S') {
+            batch.add(new Step.Raw(raw, ResponseSequencer.Kind.DESCRIBE_PORTAL));
+            return;
+        }
+        ClientStatement statement = name.isEmpty() ? unnamed : statements.get(name);
+        if (statement == null) {
+            batch.add(new Step.Raw(raw, ResponseSequencer.Kind.DESCRIBE_STATEMENT));
+            return;
+        }
+        note(statement.info());
+        Buffer rewritten = Buffer.buffer().appendByte((byte) 'D').appendInt(0).appendByte((byte) 'S');
+        cString(rewritten, statement.serverName());
+        rewritten.setInt(1, rewritten.length() - 1);
+        batch.add(new Step.Use(statement, rewritten, ResponseSequencer.Kind.DESCRIBE_STATEMENT));
+    }
+
+    private void closeStatement(FrontendMessage message, Buffer raw) {
+        ByteBuffer body = message.body().duplicate();
+        byte kind = body.get();
+        String name = MessageDecoder.cString(body, "Close");
+        if (kind == 'S' && !name.isEmpty()) {
+            // The backend keeps it for every client that prepares the same text; the client sees it closed.
+            statements.remove(name);
+            batch.add(new Step.Synthetic(ClientSession.toBuffer(BackendMessages.closeComplete())));
+        } else {
+            batch.add(new Step.Raw(raw, ResponseSequencer.Kind.CLOSE));
+        }
+    }
+
+    private void note(StatementInfo info) {
+        batchWrites |= info.route() == Route.PRIMARY;
+        batchPins |= info.pinsSession();
+    }
+
+    private void dispatchBatch() {
+        List<Step> steps = List.copyOf(batch);
+        batch.clear();
+        boolean writes = batchWrites;
+        boolean pins = batchPins;
+        batchWrites = false;
+        batchPins = false;
+        dispatch(steps, writes || deferredBegin != null ? Route.PRIMARY : Route.REPLICA, pins, writes);
+    }
+
+    private void dispatch(List<Step> steps, Route route, boolean pins, boolean writes) {
+        pinned |= pins;
+        wrote |= writes;
+        if (server != null) {
+            send(steps);
+            countRouted(server.node(), !writes);
+            return;
+        }
+        boolean read = route == Route.REPLICA && !sessionMode;
+        BackendNode node = read ? runtime.selector().forRead(scope, failed) : runtime.selector().writer();
+        acquire(node, steps, read, writes);
+    }
+
+    private void acquire(BackendNode node, List<Step> steps, boolean read, boolean writes) {
+        BackendPool pool = pools.pool(node, database, user, backendPassword);
+        Future<ServerConnection> pending = pool.acquire();
+        if (pending.isComplete()) {
+            acquired(pool, node, steps, read, writes, pending);
+            return;
+        }
+        blocked = true;
+        session.socket().pause();
+        pending.onComplete(done -> {
+            blocked = false;
+            session.socket().resume();
+            acquired(pool, node, steps, read, writes, done.failed() ? Future.failedFuture(done.cause()) : Future.succeededFuture(done.result()));
+            flush();
+            session.drain();
+        });
+    }
+
+    private void acquired(BackendPool pool, BackendNode node, List<Step> steps, boolean read, boolean writes,
+                          Future<ServerConnection> result) {
+        if (session.closed()) {
+            if (result.succeeded()) {
+                pool.release(result.result());
+            }
+            return;
+        }
+        if (result.failed()) {
+            node.errored();
+            BackendNode next = read ? runtime.selector().forRead(scope, withFailed(node)) : null;
+            if (next != null && next != node && !failed.contains(next)) {
+                runtime.metrics().retried();
+                acquire(next, steps, true, writes);
+                return;
+            }
+            failed.clear();
+            Throwable cause = result.cause();
+            String state = cause instanceof BackendError e && e.sqlState() != null ? e.sqlState() : "08006";
+            Log.warnf("backend=%s acquire failed: %s", node.name(), cause.getMessage());
+            char status = deferredBegin != null ? 'E' : 'I';
+            deferredFailed = deferredBegin != null;
+            reply(BackendMessages.error("ERROR", state, cause.getMessage()), BackendMessages.readyForQuery(status));
+            return;
+        }
+        failed.clear();
+        attach(pool, result.result(), read);
+        retryable = read && deferredBegin == null ? steps : null;
+        send(steps);
+        countRouted(node, !writes);
+    }
+
+    private Set<BackendNode> withFailed(BackendNode node) {
+        failed.add(node);
+        return failed;
+    }
+
+    private void attach(BackendPool pool, ServerConnection connection, boolean read) {
+        server = connection;
+        serverPool = pool;
+        serverIsRead = read;
+        serverStatus = 'I';
+        serverUnnamed = null;
+        connection.owner(session);
+        connection.node().outstanding().incrementAndGet();
+        if (sessionMode) {
+            pinned = true;
+        }
+        String sync = settings.synchronise(connection.applied(), connection.defaults());
+        if (sync != null) {
+            toServer.appendBuffer(ClientSession.toBuffer(FrontendMessages.query(sync)));
+            responses.expect(ResponseSequencer.Kind.HIDDEN_QUERY);
+        }
+        if (deferredBegin != null) {
+            toServer.appendBuffer(deferredBegin);
+            responses.expect(ResponseSequencer.Kind.HIDDEN_QUERY);
+            deferredBegin = null;
+        }
+    }
+
+    private void send(List<Step> steps) {
+        ServerConnection connection = server;
+        for (Step step : steps) {
+            if (step instanceof Step.Raw raw) {
+                toServer.appendBuffer(raw.bytes());
+                if (raw.expect() != null) {
+                    responses.expect(raw.expect());
+                }
+                awaitingSync = raw.expect() != ResponseSequencer.Kind.SYNC && raw.expect() != ResponseSequencer.Kind.QUERY;
+            } else if (step instanceof Step.Prepare prepare) {
+                ClientStatement statement = prepare.statement();
+                if (statement.unnamed()) {
+                    toServer.appendBuffer(statement.parseMessage());
+                    responses.expect(ResponseSequencer.Kind.PARSE);
+                    serverUnnamed = statement;
+                } else if (connection.prepared().contains(statement.serverName())) {
+                    responses.synthetic(ClientSession.toBuffer(BackendMessages.parseComplete()));
+                } else {
+                    toServer.appendBuffer(statement.parseMessage());
+                    responses.expect(ResponseSequencer.Kind.PARSE, statement.serverName());
+                    connection.prepared().add(statement.serverName());
+                }
+                awaitingSync = true;
+            } else if (step instanceof Step.Use use) {
+                ensurePrepared(connection, use.statement());
+                toServer.appendBuffer(use.bytes());
+                responses.expect(use.expect());
+                awaitingSync = true;
+            } else if (step instanceof Step.Synthetic synthetic) {
+                responses.synthetic(synthetic.message());
+                awaitingSync = true;
+            }
+        }
+        Buffer due = Buffer.buffer();
+        responses.emitDue(due);
+        if (due.length() > 0) {
+            session.socket().write(due);
+        }
+    }
+
+    /** A statement bound on a backend that has not seen its Parse gets one first, its reply hidden. */
+    private void ensurePrepared(ServerConnection connection, ClientStatement statement) {
+        if (statement.unnamed()) {
+            if (serverUnnamed != statement) {
+                toServer.appendBuffer(statement.parseMessage());
+                responses.expect(ResponseSequencer.Kind.HIDDEN_PARSE);
+                serverUnnamed = statement;
+            }
+        } else if (connection.prepared().add(statement.serverName())) {
+            toServer.appendBuffer(statement.parseMessage());
+            responses.expect(ResponseSequencer.Kind.HIDDEN_PARSE, statement.serverName());
+        }
+    }
+
+    private void countRouted(BackendNode node, boolean read) {
+        boolean primary = node == runtime.selector().writer();
+        node.routed(read);
+        runtime.metrics().routed(primary ? "primary" : "replica", read);
+    }
+
+    /** Writes what was gathered for the backend, with backpressure from its socket. */
+    void flush() {
+        ServerConnection connection = server;
+        if (toServer.length() == 0 || connection == null) {
+            return;
+        }
+        Buffer out = toServer;
+        toServer = Buffer.buffer();
+        connection.write(out);
+        if (connection.socket().writeQueueFull()) {
+            session.socket().pause();
+            connection.socket().drainHandler(v -> session.socket().resume());
+        }
+    }
+
+    private void reply(ByteBuffer... messages) {
+        Buffer out = Buffer.buffer();
+        for (ByteBuffer message : messages) {
+            out.appendBuffer(ClientSession.toBuffer(message));
+        }
+        session.socket().write(out);
+    }
+
+    // ---- backend → client
+
+    void fromServer(ServerConnection connection, Buffer data) {
+        if (connection != server) {
+            return;
+        }
+        FrameReader reader = connection.reader();
+        Buffer out = Buffer.buffer();
+        try {
+            reader.append(data);
+            BackendMessage message;
+            while ((message = reader.nextBackend()) != null) {
+                byte type = message.type();
+                ResponseSequencer.Verdict verdict = responses.accept(type, connection.prepared());
+                switch (verdict) {
+                    case FORWARD -> out.appendBuffer(reader.buffer(), reader.frameStart(), reader.frameLength());
+                    case FORWARD_AS_NOTICE -> out.appendByte((byte) 'N')
+                            .appendBuffer(reader.buffer(), reader.frameStart() + 1, reader.frameLength() - 1);
+                    case DROP -> {
+                    }
+                }
+                if (verdict != ResponseSequencer.Verdict.DROP) {
+                    retryable = null;
+                }
+                observe(connection, message, verdict);
+                responses.emitDue(out);
+            }
+        } catch (ProtocolException e) {
+            Log.warnf("backend=%s sent an invalid message: %s", connection.node().name(), e.getMessage());
+            detach(false);
+            session.socket().write(out);
+            session.fatal("08P01", "server connection broke the protocol: " + e.getMessage());
+            return;
+        }
+        if (out.length() > 0) {
+            session.socket().write(out);
+            if (session.socket().writeQueueFull()) {
+                connection.socket().pause();
+                session.socket().drainHandler(v -> connection.socket().resume());
+            }
+        }
+        releaseIfIdle();
+    }
+
+    private void observe(ServerConnection connection, BackendMessage message, ResponseSequencer.Verdict verdict) {
+        switch (message.type()) {
+            case 'Z' -> {
+                serverStatus = (char) message.body().get(0);
+                if (verdict == ResponseSequencer.Verdict.FORWARD) {
+                    runtime.metrics().latency(serverIsRead ? "replica" : "primary", System.nanoTime() - responses.lastReadyStartedNanos());
+                }
+                if (serverStatus == 'I' && wrote) {
+                    runtime.selector().writes().committed(scope, System.nanoTime());
+                    wrote = false;
+                }
+            }
+            case 'S' -> {
+                if (verdict == ResponseSequencer.Verdict.FORWARD) {
+                    ByteBuffer body = message.body().duplicate();
+                    String name = MessageDecoder.cString(body, "ParameterStatus");
+                    String value = MessageDecoder.cString(body, "ParameterStatus");
+                    String canonical = SessionSettings.canonical(name);
+                    if (canonical != null) {
+                        settings.reported(canonical, value);
+                        connection.applied().put(canonical, value);
+                    }
+                }
+            }
+            case 'G', 'H', 'W' -> copying = true;
+            case 'C', 'E' -> copying = false;
+            default -> {
+            }
+        }
+    }
+
+    private void releaseIfIdle() {
+        if (server != null && responses.idle() && !awaitingSync && serverStatus == 'I' && !pinned && !copying && !blocked) {
+            detach(true);
+        }
+    }
+
+    private void detach(boolean reusable) {
+        ServerConnection connection = server;
+        server = null;
+        retryable = null;
+        connection.node().outstanding().decrementAndGet();
+        responses.clear();
+        if (reusable) {
+            serverPool.release(connection);
+        } else {
+            serverPool.discard(connection);
+        }
+    }
+
+    void serverClosed(ServerConnection connection) {
+        if (connection != server) {
+            return;
+        }
+        List<Step> again = retryable;
+        server = null;
+        retryable = null;
+        connection.node().outstanding().decrementAndGet();
+        connection.node().errored();
+        responses.clear();
+        if (again != null && !session.closed()) {
+            // A read whose backend went away before answering anything: run it elsewhere.
+            failed.add(connection.node());
+            runtime.metrics().retried();
+            toServer = Buffer.buffer();
+            BackendNode next = runtime.selector().forRead(scope, failed);
+            acquire(next, again, true, false);
+            flush();
+            return;
+        }
+        session.fatal("08006", "server connection to " + connection.node().name() + " was lost");
+    }
+
+    /** The client left: its server connection goes back to the pool if clean, reset if pinned, else closed. */
+    void clientGone() {
+        ServerConnection connection = server;
+        if (connection == null) {
+            return;
+        }
+        boolean clean = responses.idle() && !awaitingSync && serverStatus == 'I' && !copying;
+        if (clean && !pinned) {
+            detach(true);
+        } else if (clean) {
+            ServerReset.run(connection, serverPool);
+            server = null;
+            connection.node().outstanding().decrementAndGet();
+        } else {
+            detach(false);
+        }
+    }
+
+    /** CancelRequest for this session: forwarded to the backend running its query, if any. */
+    void cancelRunningQuery() {
+        ServerConnection connection = server;
+        if (connection == null) {
+            return;
+        }
+        var address = connection.node().address();
+        pools.connector().netClient().connect(address.port(), address.host()).onSuccess(socket -> {
+            Buffer cancel = Buffer.buffer(16).appendInt(16).appendInt(80_877_102)
+                    .appendInt(connection.processId()).appendInt(connection.secretKey());
+            socket.end(cancel);
+        });
+    }
+
+    private static void cString(Buffer out, String value) {
+        out.appendString(value, "UTF-8").appendByte((byte) 0);
+    }
+}

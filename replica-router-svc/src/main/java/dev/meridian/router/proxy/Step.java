@@ -1,0 +1,27 @@
+package dev.meridian.router.proxy;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * One client message as the relay will send it, decided when it arrived (so a later Parse of the
+ * same name cannot change what an earlier Bind meant) and turned into bytes once the server
+ * connection is known (so statements it lacks can be prepared on it first).
+ */
+sealed interface Step {
+
+    /** Sent as received; {@code expect} is the reply it produces (null for Flush). */
+    record Raw(Buffer bytes, ResponseSequencer.Kind expect) implements Step {
+    }
+
+    /** A client's Parse: sent under the router's name unless the backend already has the statement. */
+    record Prepare(ClientStatement statement) implements Step {
+    }
+
+    /** Bind or Describe of a statement, rewritten to its server-side name. */
+    record Use(ClientStatement statement, Buffer bytes, ResponseSequencer.Kind expect) implements Step {
+    }
+
+    /** A reply the router gives without asking a backend (CloseComplete for a statement it keeps). */
+    record Synthetic(Buffer message) implements Step {
+    }
+}
