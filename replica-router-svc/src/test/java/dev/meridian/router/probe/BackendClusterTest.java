@@ -1,0 +1,95 @@
+package dev.meridian.router.probe;
+
+import dev.meridian.router.config.BackendAddress;
+import dev.meridian.router.routing.Consistency;
+import dev.meridian.router.routing.TargetSelector;
+import dev.meridian.router.routing.WriteLedger;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+class BackendClusterTest {
+
+    private final BackendCluster cluster = new BackendCluster(BackendAddress.parse("primary", "postgresql://u:p@db0:5432/app"),
+            List.of(BackendAddress.parse("replica-1", "postgresql://u:p@db1:5432/app"),
+                    BackendAddress.parse("replica-2", "postgresql://u:p@db2:5432/app?weight=3")));
+    private final BackendNode primary = cluster.nodes().get(0);
+    private final BackendNode replica1 = cluster.nodes().get(1);
+    private final BackendNode replica2 = cluster.nodes().get(2);
+    private final WriteLedger writes = new WriteLedger();
+    private final TargetSelector selector = new TargetSelector(cluster, Consistency.READ_YOUR_WRITES, 1000, Duration.ofSeconds(5), 0,
+            () -> true, node -> false, writes);
+
+    private void up(BackendNode node, boolean recovering, long lsn, long lagBytes) {
+        node.observed(recovering, lsn, lagBytes, 0, System.nanoTime());
+        node.health(BackendNode.Health.UP);
+    }
+
+    @Test
+    void aPromotedReplicaBecomesTheWriterWhenThePrimaryIsDown() {
+        up(primary, false, 100, 0);
+        up(replica1, true, 100, 0);
+        assertSame(primary, cluster.writer());
+
+        primary.health(BackendNode.Health.DOWN);
+        up(replica1, false, 120, 0);
+
+        assertSame(replica1, cluster.writer());
+    }
+
+    @Test
+    void theOnlyPrimaryIsNeverEjected() {
+        primary.health(BackendNode.Health.DOWN);
+        assertSame(primary, cluster.writer());
+    }
+
+    @Test
+    void aReplicaBeyondTheLagBoundGetsNoReads() {
+        up(primary, false, 5000, 0);
+        up(replica1, true, 5000, 0);
+        up(replica2, true, 3000, 2000);
+        for (int i = 0; i < 20; i++) {
+            assertSame(replica1, selector.forRead("role:a", Set.of()));
+        }
+    }
+
+    @Test
+    void afterAWriteReadsWaitForAWalSampleAndThenOnlyForReplicasPastIt() {
+        up(primary, false, 5000, 0);
+        up(replica1, true, 5000, 0);
+        up(replica2, true, 4990, 10);
+        long wroteAt = System.nanoTime();
+        writes.committed("role:a", wroteAt);
+
+        // no primary sample from after the write yet: the primary
+        cluster.primarySampled(new BackendCluster.PrimarySample(5000, wroteAt - 1));
+        assertSame(primary, selector.forRead("role:a", Set.of()));
+
+        // a sample after it: only a replica that has replayed that far
+        cluster.primarySampled(new BackendCluster.PrimarySample(5000, wroteAt + 1));
+        for (int i = 0; i < 20; i++) {
+            assertSame(replica1, selector.forRead("role:a", Set.of()));
+        }
+        // another scope never wrote: both replicas serve it
+        long toReplica2 = java.util.stream.IntStream.range(0, 200).mapToObj(i -> selector.forRead("role:b", Set.of()))
+                .filter(n -> n == replica2).count();
+        assertEquals(true, toReplica2 > 0);
+    }
+
+    @Test
+    void replicaWeightsAndOutstandingQueriesSteerTheBalance() {
+        up(primary, false, 10, 0);
+        up(replica1, true, 10, 0);
+        up(replica2, true, 10, 0);
+        replica2.outstanding().set(2);
+        // (2+1)/3 = 1.0 vs (0+1)/1 = 1.0: tie; with one more on replica-1 replica-2 wins
+        replica1.outstanding().set(1);
+        assertSame(replica2, selector.forRead("role:x", Set.of()));
+        assertSame(replica1, selector.forRead("role:x", Set.of(replica2)));
+    }
+}

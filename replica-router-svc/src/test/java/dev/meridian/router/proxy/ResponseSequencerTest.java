@@ -1,0 +1,113 @@
+package dev.meridian.router.proxy;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static dev.meridian.router.proxy.ResponseSequencer.Kind.BIND;
+import static dev.meridian.router.proxy.ResponseSequencer.Kind.EXECUTE;
+import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_PARSE;
+import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_QUERY;
+import static dev.meridian.router.proxy.ResponseSequencer.Kind.PARSE;
+import static dev.meridian.router.proxy.ResponseSequencer.Kind.QUERY;
+import static dev.meridian.router.proxy.ResponseSequencer.Kind.SYNC;
+import static dev.meridian.router.proxy.ResponseSequencer.Verdict.DROP;
+import static dev.meridian.router.proxy.ResponseSequencer.Verdict.FORWARD;
+import static dev.meridian.router.proxy.ResponseSequencer.Verdict.FORWARD_AS_NOTICE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResponseSequencerTest {
+
+    private final ResponseSequencer sequencer = new ResponseSequencer();
+    private final Set<String> prepared = new HashSet<>();
+
+    @Test
+    void aSyntheticParseCompleteComesOutBeforeTheBackendsBindComplete() {
+        // given: Parse answered by the router (statement already on the backend), then Bind, Execute, Sync
+        sequencer.synthetic(Buffer.buffer("1"));
+        sequencer.expect(BIND);
+        sequencer.expect(EXECUTE);
+        sequencer.expect(SYNC);
+        Buffer out = Buffer.buffer();
+
+        // when
+        sequencer.emitDue(out);
+
+        // then: the synthetic reply is due at once, the backend's replies pass in order
+        assertEquals("1", out.toString());
+        assertEquals(FORWARD, sequencer.accept((byte) '2', prepared));
+        assertEquals(FORWARD, sequencer.accept((byte) 'D', prepared));
+        assertEquals(FORWARD, sequencer.accept((byte) 'C', prepared));
+        assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
+        assertTrue(sequencer.idle());
+    }
+
+    @Test
+    void aSyntheticReplyInTheMiddleWaitsForTheRepliesBeforeIt() {
+        sequencer.expect(BIND);
+        sequencer.synthetic(Buffer.buffer("3"));
+        sequencer.expect(SYNC);
+        Buffer out = Buffer.buffer();
+        sequencer.emitDue(out);
+        assertEquals(0, out.length());
+
+        assertEquals(FORWARD, sequencer.accept((byte) '2', prepared));
+        sequencer.emitDue(out);
+        assertEquals("3", out.toString());
+    }
+
+    @Test
+    void theParseCompleteOfAnInjectedParseIsHidden() {
+        sequencer.expect(HIDDEN_PARSE, "meridian_1");
+        sequencer.expect(BIND);
+        sequencer.expect(SYNC);
+        assertEquals(DROP, sequencer.accept((byte) '1', prepared));
+        assertEquals(FORWARD, sequencer.accept((byte) '2', prepared));
+        assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
+    }
+
+    @Test
+    void anErrorSkipsToSyncAndForgetsTheStatementThatFailedToPrepare() {
+        // given
+        prepared.add("meridian_7");
+        sequencer.expect(PARSE, "meridian_7");
+        sequencer.synthetic(Buffer.buffer("never"));
+        sequencer.expect(BIND);
+        sequencer.expect(SYNC);
+
+        // when: the Parse fails
+        assertEquals(FORWARD, sequencer.accept((byte) 'E', prepared));
+        Buffer out = Buffer.buffer();
+        sequencer.emitDue(out);
+
+        // then: nothing else is due before ReadyForQuery, and the name is no longer believed prepared
+        assertEquals(0, out.length());
+        assertFalse(prepared.contains("meridian_7"));
+        assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
+        assertTrue(sequencer.idle());
+    }
+
+    @Test
+    void hiddenQueriesAreDroppedWholeAndTheirErrorsBecomeNotices() {
+        sequencer.expect(HIDDEN_QUERY);
+        sequencer.expect(QUERY);
+        assertEquals(DROP, sequencer.accept((byte) 'T', prepared));
+        assertEquals(DROP, sequencer.accept((byte) 'S', prepared));
+        assertEquals(FORWARD_AS_NOTICE, sequencer.accept((byte) 'E', prepared));
+        assertEquals(DROP, sequencer.accept((byte) 'Z', prepared));
+        assertEquals(1, sequencer.readyPending());
+        assertEquals(FORWARD, sequencer.accept((byte) 'E', prepared));
+        assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
+        assertEquals(0, sequencer.readyPending());
+    }
+
+    @Test
+    void notificationsPassEvenWhenNothingIsExpected() {
+        assertEquals(FORWARD, sequencer.accept((byte) 'A', prepared));
+        assertEquals(FORWARD, sequencer.accept((byte) 'N', prepared));
+    }
+}
