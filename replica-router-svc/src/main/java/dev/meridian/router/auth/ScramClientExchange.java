@@ -16,6 +16,7 @@ public final class ScramClientExchange {
     private static final String GS2_HEADER = "n,,";
 
     private final String password;
+    private final ScramKeys keys;
     private final String clientNonce;
     private String clientFirstBare;
     private byte[] expectedServerSignature;
@@ -23,6 +24,14 @@ public final class ScramClientExchange {
     /** @param clientNonce printable random characters without commas */
     public ScramClientExchange(String password, String clientNonce) {
         this.password = password;
+        this.keys = null;
+        this.clientNonce = clientNonce;
+    }
+
+    /** With keys a client proved to the router (SCRAM pass-through): the backend must store the same verifier. */
+    public ScramClientExchange(ScramKeys keys, String clientNonce) {
+        this.password = null;
+        this.keys = keys;
         this.clientNonce = clientNonce;
     }
 
@@ -41,8 +50,19 @@ public final class ScramClientExchange {
         }
         byte[] salt = Base64.getDecoder().decode(attributes.get("s"));
         int iterations = Integer.parseInt(attributes.get("i"));
-        byte[] salted = ScramSecret.saltedPassword(password, salt, iterations);
-        byte[] clientKey = ScramSecret.hmac(salted, "Client Key");
+        byte[] clientKey;
+        byte[] serverKey;
+        if (keys != null) {
+            if (keys.iterations() != iterations || !java.util.Arrays.equals(keys.salt(), salt)) {
+                throw new IllegalStateException("the backend's SCRAM verifier differs from the one the client was checked against");
+            }
+            clientKey = keys.clientKey();
+            serverKey = keys.serverKey();
+        } else {
+            byte[] salted = ScramSecret.saltedPassword(password, salt, iterations);
+            clientKey = ScramSecret.hmac(salted, "Client Key");
+            serverKey = ScramSecret.hmac(salted, "Server Key");
+        }
         byte[] storedKey = ScramSecret.sha256(clientKey);
         String withoutProof = "c=" + Base64.getEncoder().encodeToString(GS2_HEADER.getBytes(StandardCharsets.UTF_8)) + ",r=" + nonce;
         byte[] authMessage = (clientFirstBare + "," + serverFirst + "," + withoutProof).getBytes(StandardCharsets.UTF_8);
@@ -51,7 +71,7 @@ public final class ScramClientExchange {
         for (int i = 0; i < proof.length; i++) {
             proof[i] = (byte) (clientKey[i] ^ signature[i]);
         }
-        expectedServerSignature = ScramSecret.hmac(ScramSecret.hmac(salted, "Server Key"), authMessage);
+        expectedServerSignature = ScramSecret.hmac(serverKey, authMessage);
         return withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof);
     }
 

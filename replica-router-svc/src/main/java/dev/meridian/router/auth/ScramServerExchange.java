@@ -30,6 +30,7 @@ public final class ScramServerExchange {
     private final ScramSecret secret;
     private final String serverNonce;
     private State state = new AwaitingClientFirst();
+    private byte[] clientKey;
 
     /**
      * @param serverNonce printable random characters; the router draws 18 random bytes, base64
@@ -103,7 +104,19 @@ public final class ScramServerExchange {
         if (!MessageDigest.isEqual(ScramSecret.sha256(clientKey), secret.storedKey())) {
             throw new AuthenticationFailedException(user, "wrong password");
         }
+        this.clientKey = clientKey;
         return "v=" + Base64.getEncoder().encodeToString(ScramSecret.hmac(secret.serverKey(), authMessage));
+    }
+
+    /**
+     * After a successful exchange: the keys the client proved it holds. With them the router can
+     * log in to a backend that stores the same verifier, without ever knowing the password.
+     */
+    public ScramKeys provenKeys() {
+        if (clientKey == null) {
+            throw new IllegalStateException("the exchange has not succeeded");
+        }
+        return new ScramKeys(clientKey, secret.serverKey(), secret.salt(), secret.iterations());
     }
 
     private Map<String, String> attributes(String text) {

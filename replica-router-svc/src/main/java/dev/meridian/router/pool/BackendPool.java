@@ -1,5 +1,6 @@
 package dev.meridian.router.pool;
 
+import dev.meridian.router.auth.BackendCredentials;
 import dev.meridian.router.probe.BackendNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,12 +17,12 @@ import java.util.Iterator;
  */
 public final class BackendPool {
 
-    /** Who may open connections and how: the backend, database, role and password. */
+    /** Which connections: the backend, database and role. */
     public record Key(BackendNode node, String database, String user) {
     }
 
     private final Key key;
-    private final String password;
+    private final BackendCredentials credentials;
     private final int maxSize;
     private final ServerConnector connector;
     private final Vertx vertx;
@@ -31,10 +32,10 @@ public final class BackendPool {
     private final ArrayDeque<Promise<ServerConnection>> waiters = new ArrayDeque<>();
     private int open;
 
-    public BackendPool(Key key, String password, int maxSize, ServerConnector connector, Vertx vertx,
+    public BackendPool(Key key, BackendCredentials credentials, int maxSize, ServerConnector connector, Vertx vertx,
                        Duration acquireTimeout, PoolGauges gauges) {
         this.key = key;
-        this.password = password;
+        this.credentials = credentials;
         this.maxSize = maxSize;
         this.connector = connector;
         this.vertx = vertx;
@@ -74,7 +75,7 @@ public final class BackendPool {
     private Future<ServerConnection> openOne() {
         open++;
         gauges.opening.incrementAndGet();
-        return connector.connect(key.node(), key.database(), key.user(), password).map(connection -> {
+        return connector.connect(key.node(), key.database(), key.user(), credentials).map(connection -> {
             gauges.opening.decrementAndGet();
             gauges.inUse.incrementAndGet();
             connection.pool(this);

@@ -1,5 +1,6 @@
 package dev.meridian.router.pool;
 
+import dev.meridian.router.auth.BackendCredentials;
 import dev.meridian.router.auth.Md5Password;
 import dev.meridian.router.auth.ScramClientExchange;
 import dev.meridian.router.probe.BackendNode;
@@ -46,7 +47,7 @@ public final class ServerConnector {
     }
 
     /** Must be called on the event loop that will use the connection. */
-    public Future<ServerConnection> connect(BackendNode node, String database, String user, String password) {
+    public Future<ServerConnection> connect(BackendNode node, String database, String user, BackendCredentials credentials) {
         Promise<ServerConnection> result = Promise.promise();
         long timer = vertx.setTimer(timeout.toMillis(), id -> result.tryFail(
                 new BackendError("08006", "connecting to " + node.name() + " timed out after " + timeout.toMillis() + " ms")));
@@ -57,7 +58,7 @@ public final class ServerConnector {
                 return;
             }
             NetSocket socket = connected.result();
-            new Handshake(socket, node, user, password, result).start(database);
+            new Handshake(socket, node, user, credentials, result).start(database);
             result.future().onComplete(done -> {
                 vertx.cancelTimer(timer);
                 if (done.failed()) {
@@ -77,7 +78,7 @@ public final class ServerConnector {
         private final NetSocket socket;
         private final BackendNode node;
         private final String user;
-        private final String password;
+        private final BackendCredentials credentials;
         private final Promise<ServerConnection> result;
         private final FrameReader reader = new FrameReader(new MessageDecoder(maxMessageBytes));
         private final Map<String, String> reported = new HashMap<>();
@@ -85,11 +86,11 @@ public final class ServerConnector {
         private int processId;
         private int secretKey;
 
-        Handshake(NetSocket socket, BackendNode node, String user, String password, Promise<ServerConnection> result) {
+        Handshake(NetSocket socket, BackendNode node, String user, BackendCredentials credentials, Promise<ServerConnection> result) {
             this.socket = socket;
             this.node = node;
             this.user = user;
-            this.password = password;
+            this.credentials = credentials;
             this.result = result;
         }
 
@@ -162,7 +163,10 @@ public final class ServerConnector {
                     }
                     byte[] nonce = new byte[18];
                     RANDOM.nextBytes(nonce);
-                    scram = new ScramClientExchange(requirePassword(), Base64.getEncoder().encodeToString(nonce));
+                    String clientNonce = Base64.getEncoder().encodeToString(nonce);
+                    scram = credentials.password() == null && credentials.keys() != null
+                            ? new ScramClientExchange(credentials.keys(), clientNonce)
+                            : new ScramClientExchange(requirePassword(), clientNonce);
                     send(FrontendMessages.saslInitialResponse("SCRAM-SHA-256", scram.clientFirst()));
                 }
                 case 11 -> send(FrontendMessages.saslResponse(scram.clientFinal(text(message))));
@@ -172,10 +176,10 @@ public final class ServerConnector {
         }
 
         private String requirePassword() {
-            if (password == null) {
+            if (credentials.password() == null) {
                 throw new IllegalStateException("the backend asks for a password and none is configured for " + user);
             }
-            return password;
+            return credentials.password();
         }
 
         private void send(ByteBuffer message) {

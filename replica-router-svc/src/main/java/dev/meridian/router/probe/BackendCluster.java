@@ -17,7 +17,9 @@ public final class BackendCluster {
 
     private final List<BackendNode> nodes;
     private final BackendNode configuredPrimary;
-    private volatile PrimarySample primarySample;
+    /** Recent samples, oldest first, replaced whole on every new sample (a few per second; readers never lock). */
+    private volatile PrimarySample[] recent = new PrimarySample[0];
+    private static final int KEPT = 256;
 
     public BackendCluster(BackendAddress primary, List<BackendAddress> replicas) {
         List<BackendNode> all = new ArrayList<>();
@@ -49,14 +51,41 @@ public final class BackendCluster {
         return configuredPrimary;
     }
 
+    /** The newest sample, or null before the first. */
     public PrimarySample primarySample() {
-        return primarySample;
+        PrimarySample[] samples = recent;
+        return samples.length == 0 ? null : samples[samples.length - 1];
     }
 
-    void primarySampled(PrimarySample sample) {
-        PrimarySample current = primarySample;
-        if (current == null || sample.startedNanos() > current.startedNanos()) {
-            primarySample = sample;
+    /**
+     * The earliest sample whose query started after {@code nanos}: the smallest WAL position that
+     * surely covers everything committed before then. Later samples would ask replicas for more
+     * than needed and, under steady writes, for more than they ever show. Null if none yet.
+     */
+    public PrimarySample firstSampleAfter(long nanos) {
+        PrimarySample[] samples = recent;
+        int low = 0;
+        int high = samples.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (samples[middle].startedNanos() > nanos) {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
         }
+        return low < samples.length ? samples[low] : null;
+    }
+
+    synchronized void primarySampled(PrimarySample sample) {
+        PrimarySample[] samples = recent;
+        if (samples.length > 0 && sample.startedNanos() <= samples[samples.length - 1].startedNanos()) {
+            return;
+        }
+        int keep = Math.min(samples.length, KEPT - 1);
+        PrimarySample[] next = new PrimarySample[keep + 1];
+        System.arraycopy(samples, samples.length - keep, next, 0, keep);
+        next[keep] = sample;
+        recent = next;
     }
 }

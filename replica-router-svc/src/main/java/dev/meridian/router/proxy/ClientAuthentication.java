@@ -43,6 +43,7 @@ final class ClientAuthentication {
     private final String user;
     private final boolean known;
     private Step step;
+    private dev.meridian.router.auth.ScramKeys provenKeys;
 
     private ClientAuthentication(String user, boolean known, Step step) {
         this.user = user;
@@ -91,6 +92,7 @@ final class ClientAuthentication {
             if (!known) {
                 throw new AuthenticationFailedException(user, "no such role");
             }
+            provenKeys = last.exchange.provenKeys();
             step = new Done();
             return BackendMessages.authenticationSaslFinal(serverFinal.getBytes(StandardCharsets.UTF_8));
         }
@@ -103,6 +105,11 @@ final class ClientAuthentication {
             return null;
         }
         throw new ProtocolException("unexpected password message after authentication");
+    }
+
+    /** The SCRAM keys the client proved, when it authenticated with SCRAM. */
+    Optional<dev.meridian.router.auth.ScramKeys> provenKeys() {
+        return Optional.ofNullable(provenKeys);
     }
 
     boolean done() {

@@ -1,6 +1,7 @@
 package dev.meridian.router.proxy;
 
 import dev.meridian.router.auth.AuthenticationFailedException;
+import dev.meridian.router.auth.BackendCredentials;
 import dev.meridian.router.pool.BackendError;
 import dev.meridian.router.pool.ServerConnection;
 import dev.meridian.router.wire.BackendMessages;
@@ -164,8 +165,8 @@ final class ClientSession implements ServerConnection.Owner {
                 return;
             }
             var credential = found.result();
-            relay.identify(user, startup.database(), settings,
-                    credential.filter(c -> c.isClear()).map(c -> c.secret()).orElse(runtime.config().pool().backendPassword().orElse(null)));
+            relay.identify(user, startup.database(), settings, BackendCredentials.password(
+                    credential.filter(c -> c.isClear()).map(c -> c.secret()).orElse(runtime.config().pool().backendPassword().orElse(null))));
             ClientAuthentication exchange = ClientAuthentication.begin(user, credential,
                     runtime.config().auth().type().equalsIgnoreCase("md5"));
             phase = new Authenticating(exchange);
@@ -180,6 +181,7 @@ final class ClientSession implements ServerConnection.Owner {
             socket.write(toBuffer(reply));
         }
         if (exchange.done()) {
+            exchange.provenKeys().ifPresent(relay::provenKeys);
             socket.write(toBuffer(BackendMessages.authenticationOk()));
             phase = new LoggingIn();
             relay.checkBackendLogin().onComplete(checked -> onLoop(() -> finishLogin(checked)));

@@ -1,5 +1,6 @@
 package dev.meridian.router.proxy;
 
+import dev.meridian.router.auth.BackendCredentials;
 import dev.meridian.router.pool.BackendPool;
 import dev.meridian.router.pool.PoolGauges;
 import dev.meridian.router.pool.ServerConnector;
@@ -34,9 +35,9 @@ final class LoopPools {
         this.gauges = gauges;
     }
 
-    BackendPool pool(BackendNode node, String database, String user, String password) {
+    BackendPool pool(BackendNode node, String database, String user, BackendCredentials credentials) {
         return pools.computeIfAbsent(new BackendPool.Key(node, database, user), key ->
-                new BackendPool(key, password, sizePerLoop, connector, vertx, acquireTimeout, gauges.apply(node)));
+                new BackendPool(key, credentials, sizePerLoop, connector, vertx, acquireTimeout, gauges.apply(node)));
     }
 
     /** The ParameterStatus values a backend reported for this database and role, once one logged in. */

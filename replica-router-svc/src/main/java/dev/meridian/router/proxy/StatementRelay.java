@@ -1,5 +1,7 @@
 package dev.meridian.router.proxy;
 
+import dev.meridian.router.auth.BackendCredentials;
+import dev.meridian.router.auth.ScramKeys;
 import dev.meridian.router.pool.BackendError;
 import dev.meridian.router.pool.BackendPool;
 import dev.meridian.router.pool.ServerConnection;
@@ -44,12 +46,13 @@ final class StatementRelay {
     private Buffer toServer = Buffer.buffer();
     private String user;
     private String database;
-    private String backendPassword;
+    private BackendCredentials backendCredentials;
     private String scope;
     private SessionSettings settings;
     private boolean sessionMode;
     private ClientStatement unnamed;
     private ClientStatement serverUnnamed;
+    private boolean batchPrimary;
     private boolean batchWrites;
     private boolean batchPins;
     private volatile ServerConnection server;
@@ -72,12 +75,17 @@ final class StatementRelay {
         this.session = session;
     }
 
-    void identify(String user, String database, SessionSettings settings, String backendPassword) {
+    void identify(String user, String database, SessionSettings settings, BackendCredentials backendCredentials) {
         this.user = user;
         this.database = database;
         this.settings = settings;
-        this.backendPassword = backendPassword;
+        this.backendCredentials = backendCredentials;
         this.sessionMode = runtime.config().pool().mode().equalsIgnoreCase("session");
+    }
+
+    /** After SCRAM: the keys the client proved, for backends when no password is known. */
+    void provenKeys(ScramKeys keys) {
+        backendCredentials = backendCredentials.withKeys(keys);
     }
 
     SessionSettings settings() {
@@ -102,7 +110,7 @@ final class StatementRelay {
         if (known != null) {
             return Future.succeededFuture(known);
         }
-        BackendPool pool = pools.pool(runtime.selector().writer(), database, user, backendPassword);
+        BackendPool pool = pools.pool(runtime.selector().writer(), database, user, backendCredentials);
         return pool.acquire().map(connection -> {
             Map<String, String> parameters = connection.defaults();
             pools.rememberParameters(database, user, parameters);
@@ -169,7 +177,7 @@ final class StatementRelay {
         if (deferredBegin != null) {
             route = info.transaction() == TransactionEffect.SET_READ_ONLY ? Route.REPLICA : Route.PRIMARY;
         }
-        dispatch(List.of(new Step.Raw(raw, ResponseSequencer.Kind.QUERY)), route, info.pinsSession(), info.route() == Route.PRIMARY);
+        dispatch(List.of(new Step.Raw(raw, ResponseSequencer.Kind.QUERY)), route, info.pinsSession(), writes(info));
     }
 
     private void parse(FrontendMessage message) {
@@ -244,18 +252,27 @@ final class StatementRelay {
     }
 
     private void note(StatementInfo info) {
-        batchWrites |= info.route() == Route.PRIMARY;
+        batchPrimary |= info.route() == Route.PRIMARY;
+        batchWrites |= writes(info);
         batchPins |= info.pinsSession();
+    }
+
+    /** Needs the primary for what it does, not merely for being part of a transaction. */
+    private static boolean writes(StatementInfo info) {
+        return info.route() == Route.PRIMARY && info.transaction() != TransactionEffect.BEGIN
+                && info.transaction() != TransactionEffect.END && info.transaction() != TransactionEffect.SET_READ_ONLY;
     }
 
     private void dispatchBatch() {
         List<Step> steps = List.copyOf(batch);
         batch.clear();
+        boolean primary = batchPrimary;
         boolean writes = batchWrites;
         boolean pins = batchPins;
+        batchPrimary = false;
         batchWrites = false;
         batchPins = false;
-        dispatch(steps, writes || deferredBegin != null ? Route.PRIMARY : Route.REPLICA, pins, writes);
+        dispatch(steps, primary || deferredBegin != null ? Route.PRIMARY : Route.REPLICA, pins, writes);
     }
 
     private void dispatch(List<Step> steps, Route route, boolean pins, boolean writes) {
@@ -272,7 +289,7 @@ final class StatementRelay {
     }
 
     private void acquire(BackendNode node, List<Step> steps, boolean read, boolean writes) {
-        BackendPool pool = pools.pool(node, database, user, backendPassword);
+        BackendPool pool = pools.pool(node, database, user, backendCredentials);
         Future<ServerConnection> pending = pool.acquire();
         if (pending.isComplete()) {
             acquired(pool, node, steps, read, writes, pending);
@@ -453,7 +470,9 @@ final class StatementRelay {
                     case DROP -> {
                     }
                 }
-                if (verdict != ResponseSequencer.Verdict.DROP) {
+                if (verdict != ResponseSequencer.Verdict.DROP && type != 'N' && type != 'S' && type != 'A') {
+                    // A reply has reached the client: the statement can no longer be retried elsewhere.
+                    // (A dying backend's notice, e.g. at immediate shutdown, does not count.)
                     retryable = null;
                 }
                 observe(connection, message, verdict);

@@ -26,6 +26,13 @@ public final class StatementClassifier {
             "pg_try_advisory_lock", "pg_try_advisory_lock_shared");
     private static final Set<String> WRITING_VERBS = Set.of("insert", "update", "delete", "merge");
 
+    /**
+     * Settings a pooler carries from one server connection to the next (PostgreSQL reports their
+     * changes with ParameterStatus): a plain SET of one of these neither pins nor needs the primary.
+     */
+    public static final Set<String> CARRIED_SETTINGS = Set.of("application_name", "client_encoding", "datestyle", "timezone",
+            "intervalstyle", "standard_conforming_strings");
+
     private final Set<String> writingFunctions;
 
     public StatementClassifier(Set<String> writingFunctions) {
@@ -192,6 +199,9 @@ public final class StatementClassifier {
                             tokens.get(1).isWord("session"), "set transaction");
                 }
                 boolean local = tokens.size() > 1 && tokens.get(1).isWord("local");
+                if (!local && CARRIED_SETTINGS.contains(settingName(tokens))) {
+                    return StatementInfo.replica("carried setting");
+                }
                 return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, !local, local ? "set local" : "session setting");
             }
             case "listen" -> {
@@ -207,6 +217,22 @@ public final class StatementClassifier {
                 return StatementInfo.primary(verb);
             }
         }
+    }
+
+    /** The setting a SET names ({@code SET [SESSION] name …}, {@code SET TIME ZONE …}), lower-cased. */
+    private static String settingName(List<Token> tokens) {
+        int at = tokens.size() > 1 && tokens.get(1).isWord("session") ? 2 : 1;
+        if (at >= tokens.size()) {
+            return "";
+        }
+        Token name = tokens.get(at);
+        if (name.isWord("time") && at + 1 < tokens.size() && tokens.get(at + 1).isWord("zone")) {
+            return "timezone";
+        }
+        if (at + 1 < tokens.size() && tokens.get(at + 1).kind() == Token.Kind.OPERATOR && tokens.get(at + 1).text().equals(".")) {
+            return "";
+        }
+        return name.kind() == Token.Kind.WORD || name.kind() == Token.Kind.QUOTED_IDENTIFIER ? name.text().toLowerCase(java.util.Locale.ROOT) : "";
     }
 
     private static boolean readOnly(List<Token> tokens) {

@@ -64,8 +64,8 @@ public final class TargetSelector {
         if (consistency == Consistency.READ_YOUR_WRITES) {
             long wroteAt = writes.lastCommitNanos(scope);
             if (wroteAt != 0) {
-                BackendCluster.PrimarySample sample = cluster.primarySample();
-                if (sample == null || sample.startedNanos() <= wroteAt) {
+                BackendCluster.PrimarySample sample = cluster.firstSampleAfter(wroteAt);
+                if (sample == null) {
                     // No WAL position known from after the commit yet: only the primary surely has it.
                     return writer;
                 }

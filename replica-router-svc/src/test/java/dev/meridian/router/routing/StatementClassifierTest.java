@@ -93,6 +93,10 @@ class StatementClassifierTest {
     @Test
     void sessionStatePinsTheClient() {
         assertTrue(classifier.classify("SET search_path = app").pinsSession());
+        // settings PostgreSQL reports back are carried by the router instead (pgjdbc sets application_name on connect)
+        assertFalse(classifier.classify("SET application_name = 'PostgreSQL JDBC Driver'").pinsSession());
+        assertFalse(classifier.classify("set session time zone 'UTC'").pinsSession());
+        assertTrue(classifier.classify("SET statement_timeout = '5s'").pinsSession());
         assertFalse(classifier.classify("SET LOCAL statement_timeout = '1s'").pinsSession());
         assertTrue(classifier.classify("LISTEN jobs").pinsSession());
         assertTrue(classifier.classify("CREATE TEMP TABLE scratch (id int)").pinsSession());

@@ -1,0 +1,70 @@
+package dev.meridian.router.it;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The local environment's PostgreSQL servers, reached directly (not through the router). */
+final class LocalPostgres {
+
+    static final int PRIMARY = 15432;
+    static final int REPLICA_1 = 15433;
+    static final int REPLICA_2 = 15434;
+    static final int ROUTER = 16433;
+
+    private LocalPostgres() {
+    }
+
+    static Connection superuser(int port) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/meridian", "postgres", "postgres");
+    }
+
+    static Connection viaRouter() throws SQLException {
+        return viaRouter("");
+    }
+
+    static Connection viaRouter(String extra) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian?user=meridian&password=meridian" + extra);
+    }
+
+    static String scalar(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    /** Which server answered: its port. */
+    static int serverPort(Connection connection) throws SQLException {
+        return Integer.parseInt(scalar(connection, "select inet_server_port()"));
+    }
+
+    /** pg_ctl on one node, as the postgres user when we are root (PostgreSQL refuses to run as root). */
+    static void pgCtl(int port, String... arguments) throws Exception {
+        String dataDirectory;
+        try (Connection connection = superuser(port)) {
+            dataDirectory = scalar(connection, "show data_directory");
+        }
+        pgCtlOn(dataDirectory, arguments);
+    }
+
+    static void pgCtlOn(String dataDirectory, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            command.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        command.addAll(List.of("/usr/lib/postgresql/15/bin/pg_ctl", "-D", dataDirectory));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("pg_ctl " + String.join(" ", arguments) + " failed: " + output);
+        }
+    }
+}

@@ -1,0 +1,542 @@
+package dev.meridian.router.it;
+
+import dev.meridian.platform.flags.Flag;
+import dev.meridian.platform.flags.RuntimeFlags;
+import dev.meridian.router.admin.RoutingStatus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.postgresql.copy.CopyManager;
+
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.meridian.router.it.LocalPostgres.PRIMARY;
+import static dev.meridian.router.it.LocalPostgres.REPLICA_1;
+import static dev.meridian.router.it.LocalPostgres.REPLICA_2;
+import static dev.meridian.router.it.LocalPostgres.ROUTER;
+import static dev.meridian.router.it.LocalPostgres.scalar;
+import static dev.meridian.router.it.LocalPostgres.serverPort;
+import static dev.meridian.router.it.LocalPostgres.superuser;
+import static dev.meridian.router.it.LocalPostgres.viaRouter;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The router in front of the local primary and its two streaming replicas, driven by real
+ * clients: pgjdbc, the Vert.x PG client, and raw sockets for what drivers never send.
+ */
+@QuarkusTest
+class RouterThroughClientsTest {
+
+    private static final Set<Integer> REPLICAS = Set.of(REPLICA_1, REPLICA_2);
+
+    @Inject
+    RoutingStatus status;
+
+    @Inject
+    RuntimeFlags flags;
+
+    @BeforeAll
+    static void table() throws SQLException {
+        try (Connection connection = superuser(PRIMARY); Statement statement = connection.createStatement()) {
+            statement.execute("create table if not exists router_it (id bigint primary key, note text)");
+            statement.execute("grant all on router_it to meridian");
+        }
+    }
+
+    @BeforeEach
+    void everyBackendUp() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> status.snapshot().backends().stream().allMatch(b -> b.state().equals("up")));
+    }
+
+    /** Earlier tests' writes hold this role's reads on the primary until replicas replay them. */
+    private static void awaitReadsOnReplicas() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            try (Connection connection = viaRouter()) {
+                assertTrue(REPLICAS.contains(serverPort(connection)));
+            }
+        });
+    }
+
+    @Test
+    void readsOutsideATransactionGoToReplicas() throws SQLException {
+        awaitReadsOnReplicas();
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            try (Connection connection = viaRouter()) {
+                seen.add(serverPort(connection));
+            }
+        }
+        assertTrue(REPLICAS.containsAll(seen), "reads served by " + seen);
+        assertEquals(REPLICAS, seen, "both replicas take reads");
+    }
+
+    @Test
+    void writesGoToThePrimaryAndAreReadBackAtOnceFromANewSession() throws SQLException {
+        for (int i = 0; i < 50; i++) {
+            long id = System.nanoTime();
+            try (Connection writer = viaRouter(); Statement statement = writer.createStatement()) {
+                ResultSet rows = statement.executeQuery("insert into router_it values (" + id + ", 'ryw') returning inet_server_port()");
+                rows.next();
+                assertEquals(PRIMARY, rows.getInt(1));
+            }
+            try (Connection reader = viaRouter()) {
+                assertEquals("ryw", scalar(reader, "select note from router_it where id = " + id), "read-your-writes, round " + i);
+            }
+        }
+    }
+
+    @Test
+    void aTransactionStaysOnThePrimaryAndAReadOnlyOneRunsOnAReplica() throws SQLException {
+        awaitReadsOnReplicas();
+        try (Connection connection = viaRouter()) {
+            connection.setAutoCommit(false);
+            assertEquals(PRIMARY, serverPort(connection));
+            String pid = scalar(connection, "select pg_backend_pid()");
+            assertEquals(pid, scalar(connection, "select pg_backend_pid()"), "one backend for the whole transaction");
+            connection.commit();
+
+            connection.setReadOnly(true);
+            int port = serverPort(connection);
+            assertTrue(REPLICAS.contains(port), "BEGIN READ ONLY ran on " + port);
+            connection.commit();
+        }
+    }
+
+    @Test
+    void aSimpleProtocolBeginIsDeferredAndSetTransactionReadOnlyMovesItToAReplica() throws SQLException {
+        awaitReadsOnReplicas();
+        try (Connection connection = viaRouter("&preferQueryMode=simple"); Statement statement = connection.createStatement()) {
+            statement.execute("begin");
+            statement.execute("set transaction read only");
+            assertTrue(REPLICAS.contains(serverPort(connection)));
+            statement.execute("commit");
+
+            statement.execute("begin");
+            assertEquals(PRIMARY, serverPort(connection));
+            statement.execute("rollback");
+
+            statement.execute("begin");
+            statement.execute("commit");
+        }
+    }
+
+    @Test
+    void namedPreparedStatementsWorkAcrossPooledBackends() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int client = 0; client < 6; client++) {
+                results.add(pool.submit(() -> {
+                    int checked = 0;
+                    try (Connection connection = viaRouter("&prepareThreshold=1");
+                         PreparedStatement select = connection.prepareStatement("select ?::int * 2, inet_server_port()")) {
+                        for (int i = 0; i < 200; i++) {
+                            select.setInt(1, i);
+                            try (ResultSet rows = select.executeQuery()) {
+                                rows.next();
+                                assertEquals(i * 2, rows.getInt(1));
+                                checked++;
+                            }
+                        }
+                    }
+                    return checked;
+                }));
+            }
+            for (Future<Integer> result : results) {
+                assertEquals(200, result.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theVertxReactiveClientWorksThroughTheRouter() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        Pool client = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
+                .connectingTo(new PgConnectOptions().setPort(ROUTER).setHost("127.0.0.1").setDatabase("meridian")
+                        .setUser("meridian").setPassword("meridian").setCachePreparedStatements(true))
+                .using(vertx).build();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Row row = client.preparedQuery("select $1::int + 1, inet_server_port()").execute(Tuple.of(i))
+                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next();
+                assertEquals(i + 1, row.getInteger(0));
+                assertTrue(REPLICAS.contains(row.getInteger(1)));
+            }
+            long id = System.nanoTime();
+            Integer port = client.withTransaction(connection -> connection
+                    .preparedQuery("insert into router_it values ($1, 'vertx') returning inet_server_port()").execute(Tuple.of(id))
+                    .map(rows -> rows.iterator().next().getInteger(0)))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(PRIMARY, port);
+        } finally {
+            client.close();
+            vertx.close();
+        }
+    }
+
+    @Test
+    void cancelReachesTheBackendRunningTheQuery() throws Exception {
+        try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
+            ExecutorService canceller = Executors.newSingleThreadExecutor();
+            try {
+                canceller.submit(() -> {
+                    Thread.sleep(700);
+                    statement.cancel();
+                    return null;
+                });
+                long started = System.nanoTime();
+                SQLException error = assertThrows(SQLException.class, () -> statement.execute("select pg_sleep(30)"));
+                assertEquals("57014", error.getSQLState());
+                assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(20));
+            } finally {
+                canceller.shutdownNow();
+            }
+            assertEquals("1", scalar(connection, "select 1"), "the session goes on after the cancel");
+        }
+    }
+
+    @Test
+    void copyInAndOutPassThrough() throws Exception {
+        long base = System.nanoTime();
+        try (Connection connection = viaRouter()) {
+            CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+            StringBuilder rows = new StringBuilder();
+            for (int i = 0; i < 1000; i++) {
+                rows.append(base + i).append('\t').append("copied ").append(i).append('\n');
+            }
+            assertEquals(1000, copy.copyIn("copy router_it from stdin", new StringReader(rows.toString())));
+            StringWriter out = new StringWriter();
+            copy.copyOut("copy (select id, note from router_it where id >= " + base + " and id < " + (base + 1000)
+                    + " order by id) to stdout", out);
+            assertEquals(rows.toString(), out.toString());
+        }
+    }
+
+    @Test
+    void listenPinsTheSessionAndNotificationsArrive() throws Exception {
+        try (Connection listener = viaRouter(); Connection notifier = viaRouter()) {
+            try (Statement statement = listener.createStatement()) {
+                statement.execute("listen router_it_channel");
+            }
+            try (Statement statement = notifier.createStatement()) {
+                statement.execute("notify router_it_channel, 'hello'");
+            }
+            PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(10_000);
+            assertNotNull(notifications);
+            assertEquals("hello", notifications[0].getParameter());
+            assertEquals(PRIMARY, serverPort(listener), "a listening session stays on the primary");
+        }
+    }
+
+    @Test
+    void sessionSettingsPinTheClientToOneBackend() throws SQLException {
+        try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
+            statement.execute("set application_name = 'pinned-client'");
+            for (int i = 0; i < 10; i++) {
+                assertEquals("pinned-client", scalar(connection, "show application_name"));
+            }
+        }
+        try (Connection other = viaRouter("&ApplicationName=fresh")) {
+            assertEquals("fresh", scalar(other, "show application_name"), "a reused connection carries the new client's settings");
+        }
+    }
+
+    @Test
+    void wrongPasswordsAndUnknownRolesFailWith28P01() {
+        SQLException wrong = assertThrows(SQLException.class, () ->
+                java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian", "meridian", "not-it"));
+        assertEquals("28P01", wrong.getSQLState());
+        SQLException unknown = assertThrows(SQLException.class, () ->
+                java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian", "nobody_here", "x"));
+        assertEquals("28P01", unknown.getSQLState());
+    }
+
+    @Test
+    void aRoleFoundByTheAuthQueryLogsInWithItsScramKeysPassedThrough() throws SQLException {
+        // given: a role only PostgreSQL knows (not in the userlist); the router has its verifier, never its password
+        try (Connection admin = superuser(PRIMARY); Statement statement = admin.createStatement()) {
+            statement.execute("drop role if exists router_it_lookup");
+            statement.execute("create role router_it_lookup login password 'lookup-secret'");
+        }
+        // then: it logs in and runs queries on backends, and a wrong password is still refused
+        try (Connection connection = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian", "router_it_lookup", "lookup-secret")) {
+            assertEquals("router_it_lookup", scalar(connection, "select current_user"));
+        }
+        SQLException wrong = assertThrows(SQLException.class, () -> java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian", "router_it_lookup", "guess"));
+        assertEquals("28P01", wrong.getSQLState());
+    }
+
+    @Test
+    void aMissingDatabaseIsReportedAsPostgresWouldReportIt() {
+        SQLException error = assertThrows(SQLException.class, () -> java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + ROUTER + "/no_such_db", "meridian", "meridian"));
+        assertEquals("3D000", error.getSQLState());
+    }
+
+    @Test
+    void garbageAfterLoginGets08P01AndClosesOnlyThatConnection() throws Exception {
+        try (Connection bystander = viaRouter(); RawClient raw = new RawClient(ROUTER)) {
+            // given: a client speaking protocol 2
+            raw.send(ByteBuffer.allocate(8).putInt(8).putInt(2 << 16).array());
+            RawClient.Reply error = raw.readUntilError();
+            assertNotNull(error);
+            assertEquals("08P01", error.field('C'));
+            assertTrue(raw.closedByPeer());
+            assertEquals("1", scalar(bystander, "select 1"));
+        }
+        try (RawClient raw = new RawClient(ROUTER)) {
+            raw.send(ByteBuffer.allocate(8).putInt(Integer.MAX_VALUE).putInt(196_608).array());
+            RawClient.Reply error = raw.readUntilError();
+            assertEquals("08P01", error.field('C'));
+        }
+        try (RawClient raw = new RawClient(ROUTER)) {
+            raw.send(RawClient.startup("meridian"));
+            assertEquals('R', raw.read().type());
+            raw.send(new byte[] {'Z', 0, 0, 0, 4});
+            RawClient.Reply error = raw.readUntilError();
+            assertEquals("08P01", error.field('C'));
+            assertTrue(raw.closedByPeer());
+        }
+        try (Connection bystander = viaRouter(); RawClient raw = new RawClient(ROUTER)) {
+            raw.login("meridian", "meridian");
+            raw.send(new byte[] {'Z', 0, 0, 0, 4});
+            assertEquals("08P01", raw.readUntilError().field('C'));
+            assertTrue(raw.closedByPeer());
+            assertEquals("1", scalar(bystander, "select 1"));
+        }
+        try (RawClient raw = new RawClient(ROUTER)) {
+            raw.login("meridian", "meridian");
+            raw.send(ByteBuffer.allocate(5).put((byte) 'Q').putInt(100 << 20).array());
+            assertEquals("08P01", raw.readUntilError().field('C'));
+            assertTrue(raw.closedByPeer());
+        }
+    }
+
+    @Test
+    void sslRequestIsAnsweredNoAndStartupGoesOn() throws Exception {
+        try (RawClient raw = new RawClient(ROUTER)) {
+            raw.send(ByteBuffer.allocate(8).putInt(8).putInt(80_877_103).array());
+            assertEquals('N', raw.readByte());
+            raw.send(RawClient.startup("meridian"));
+            RawClient.Reply sasl = raw.read();
+            assertEquals('R', sasl.type());
+            assertEquals(10, ByteBuffer.wrap(sasl.body()).getInt(), "AuthenticationSASL");
+        }
+    }
+
+    @Test
+    void clientsBeyondTheLimitAreRefusedWith53300() throws Exception {
+        List<RawClient> open = new ArrayList<>();
+        try {
+            String refused = null;
+            for (int i = 0; i < 70 && refused == null; i++) {
+                RawClient raw = new RawClient(ROUTER);
+                open.add(raw);
+                raw.send(RawClient.startup("meridian"));
+                RawClient.Reply reply = raw.read();
+                if (reply.type() == 'E') {
+                    refused = reply.field('C');
+                }
+            }
+            assertEquals("53300", refused);
+        } finally {
+            for (RawClient raw : open) {
+                raw.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            try (Connection connection = viaRouter()) {
+                assertEquals("1", scalar(connection, "select 1"));
+            }
+        });
+    }
+
+    @Test
+    void aTerminatedSessionIsThatSessionsEventNotTheBackendsFailure() throws Exception {
+        try (Connection victim = viaRouter(); Connection admin = superuser(PRIMARY)) {
+            victim.setAutoCommit(false);
+            String pid = scalar(victim, "select pg_backend_pid()");
+            try (Statement statement = admin.createStatement()) {
+                statement.execute("select pg_terminate_backend(" + pid + ")");
+            }
+            SQLException error = assertThrows(SQLException.class, () -> scalar(victim, "select 1"));
+            assertTrue(Set.of("57P01", "08006", "08003").contains(error.getSQLState()), error.getSQLState() + " " + error.getMessage());
+        }
+        assertEquals("up", status.snapshot().backends().get(0).state());
+        try (Connection next = viaRouter()) {
+            next.setAutoCommit(false);
+            assertEquals(PRIMARY, serverPort(next));
+            next.rollback();
+        }
+    }
+
+    @Test
+    void withTheFlagOffEveryStatementGoesToThePrimary() throws Exception {
+        flags.set(Flag.REPLICA_ROUTING, false, "router-test").await().atMost(Duration.ofSeconds(5));
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> !flags.isEnabled(Flag.REPLICA_ROUTING));
+            for (int i = 0; i < 10; i++) {
+                try (Connection connection = viaRouter()) {
+                    assertEquals(PRIMARY, serverPort(connection));
+                }
+            }
+        } finally {
+            flags.set(Flag.REPLICA_ROUTING, true, "router-test").await().atMost(Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(5)).until(() -> flags.isEnabled(Flag.REPLICA_ROUTING));
+        }
+    }
+
+    @Test
+    void aLaggingReplicaGetsNoReadsAndNewSessionsNeverReadStaleData() throws Exception {
+        try (Connection replica2 = superuser(REPLICA_2); Statement pause = replica2.createStatement()) {
+            pause.execute("select pg_wal_replay_pause()");
+            try {
+                // given: far more WAL than the 1 MB lag bound while replica-2 does not replay
+                long marker = System.nanoTime();
+                try (Connection writer = viaRouter(); Statement statement = writer.createStatement()) {
+                    statement.execute("create table if not exists router_it_bulk (id bigint, pad text)");
+                    statement.execute("insert into router_it_bulk select g, repeat('x', 200) from generate_series(1, 100000) g");
+                    statement.execute("insert into router_it values (" + marker + ", 'fresh')");
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> status.snapshot().backends().get(2).state().equals("lagging"));
+                assertTrue(status.snapshot().backends().get(2).lagBytes() > 1_048_576);
+
+                // when: 60 new sessions read what was just written
+                int stale = 0;
+                Set<Integer> servedBy = new HashSet<>();
+                for (int i = 0; i < 60; i++) {
+                    try (Connection reader = viaRouter(); Statement statement = reader.createStatement();
+                         ResultSet rows = statement.executeQuery("select count(*), inet_server_port() from router_it where id = " + marker)) {
+                        rows.next();
+                        stale += rows.getInt(1) == 1 ? 0 : 1;
+                        servedBy.add(rows.getInt(2));
+                    }
+                }
+
+                // then
+                assertEquals(0, stale, "stale reads");
+                assertFalse(servedBy.contains(REPLICA_2), "the paused replica served reads: " + servedBy);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    try (Connection reader = viaRouter()) {
+                        assertEquals(REPLICA_1, serverPort(reader));
+                    }
+                });
+            } finally {
+                pause.execute("select pg_wal_replay_resume()");
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> status.snapshot().backends().get(2).state().equals("up"));
+        RestAssured.get("/metrics/replica-routing").then().statusCode(200).body("backends[2].state", equalTo("up"));
+    }
+
+    @Test
+    void aReplicaKilledUnderLoadCostsNoClientAnError() throws Exception {
+        String dataDirectory;
+        try (Connection replica1 = superuser(REPLICA_1)) {
+            dataDirectory = scalar(replica1, "show data_directory");
+        }
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger reads = new AtomicInteger();
+        List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService load = Executors.newFixedThreadPool(4);
+        try {
+            for (int t = 0; t < 4; t++) {
+                load.submit(() -> {
+                    while (running.get()) {
+                        try (Connection connection = viaRouter()) {
+                            for (int i = 0; i < 20 && running.get(); i++) {
+                                scalar(connection, "select count(*) from router_it");
+                                reads.incrementAndGet();
+                            }
+                        } catch (SQLException e) {
+                            errors.add(e.getSQLState() + " " + e.getMessage());
+                        }
+                    }
+                    return null;
+                });
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> reads.get() > 200);
+
+            // when: replica-1 dies without a goodbye
+            LocalPostgres.pgCtlOn(dataDirectory, "-m", "immediate", "stop");
+            int before = reads.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> status.snapshot().backends().get(1).state().equals("down"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> reads.get() > before + 500);
+        } finally {
+            running.set(false);
+            load.shutdown();
+            load.awaitTermination(30, TimeUnit.SECONDS);
+            LocalPostgres.pgCtlOn(dataDirectory, "-l", dataDirectory + "/../log/replica1-restart.log", "-w", "-t", "60", "start");
+        }
+
+        // then
+        assertEquals(List.of(), errors);
+        await().atMost(Duration.ofSeconds(60)).until(() -> status.snapshot().backends().get(1).state().equals("up"));
+    }
+
+    @Test
+    void theShellClientsRunCleanThroughTheRouter() throws Exception {
+        Process script = new ProcessBuilder("bash", "src/test/shell/psql-and-pgbench.sh", String.valueOf(ROUTER))
+                .redirectErrorStream(true).start();
+        String output = new String(script.getInputStream().readAllBytes());
+        assertTrue(script.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, script.exitValue(), output);
+        assertTrue(output.contains("pgbench -M prepared: 0 failed"), output);
+    }
+
+    @Test
+    void statusIsServedAsJsonAndGrpc() {
+        RestAssured.get("/health/replica-routing").then().statusCode(200).body("status", equalTo("UP"))
+                .body("backends.size()", equalTo(3)).body("consistency", equalTo("read-your-writes"));
+        io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        try {
+            var reply = dev.meridian.contracts.router.v1.ReplicaRouterGrpc.newBlockingStub(channel)
+                    .status(dev.meridian.contracts.router.v1.StatusRequest.getDefaultInstance());
+            assertEquals(3, reply.getBackendsCount());
+            assertEquals("primary", reply.getBackends(0).getRole());
+            assertEquals("replica", reply.getBackends(1).getRole());
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+}
