@@ -13,7 +13,7 @@ service_env() {
   case $1 in
     replica-router-svc)
       local pg="postgresql://meridian:meridian@127.0.0.1"
-      echo "${common[*]} PRIMARY_URL=$pg:$PORT_PG_PRIMARY/meridian REPLICA_URLS=$pg:$PORT_PG_REPLICA1/meridian,$pg:$PORT_PG_REPLICA2/meridian ROUTER_PORT=6433 ROUTER_USERLIST=$MERIDIAN_ROOT/ops/replica-router/userlist.txt"
+      echo "${common[*]} PRIMARY_URL=$pg:$PORT_PG_PRIMARY/meridian REPLICA_URLS=$pg:$PORT_PG_REPLICA1/meridian,$pg:$PORT_PG_REPLICA2/meridian ROUTER_PORT=6433 ROUTER_EVENT_LOOPS=1 ROUTER_USERLIST=$MERIDIAN_ROOT/ops/replica-router/userlist.txt"
       ;;
     ratelimit-svc)
       echo "${common[*]} RATELIMIT_REDIS_URL=redis://127.0.0.1:$PORT_REDIS RATELIMIT_CONFIG_DIR=$MERIDIAN_ROOT/ops/ratelimit/config"

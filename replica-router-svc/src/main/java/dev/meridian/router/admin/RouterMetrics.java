@@ -20,7 +20,10 @@ public final class RouterMetrics {
     private static final String SVC = "router";
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> statements = new ConcurrentHashMap<>();
+    private final Counter primaryReads;
+    private final Counter primaryWrites;
+    private final Counter replicaReads;
+    private final Counter replicaWrites;
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final Map<String, PoolGauges> pools = new ConcurrentHashMap<>();
     private final Counter protocolErrors;
@@ -47,6 +50,10 @@ public final class RouterMetrics {
             Gauge.builder(MeterNames.of(SVC, "pool.waiting"), gauges.waiting, java.util.concurrent.atomic.AtomicInteger::get)
                     .description("Clients waiting for a server connection").tag("backend", name).register(registry);
         }
+        primaryReads = statements("primary", "read");
+        primaryWrites = statements("primary", "write");
+        replicaReads = statements("replica", "read");
+        replicaWrites = statements("replica", "write");
         protocolErrors = Counter.builder(MeterNames.of(SVC, "protocol_errors")).description("Client connections closed for protocol violations").register(registry);
         authFailures = Counter.builder(MeterNames.of(SVC, "auth_failures")).description("Failed client authentications").register(registry);
         retries = Counter.builder(MeterNames.of(SVC, "read_retries")).description("Reads retried on another backend after a failure before any reply").register(registry);
@@ -61,10 +68,13 @@ public final class RouterMetrics {
     }
 
     /** One statement (a simple query or an extended-protocol batch) sent to a backend of {@code role}. */
-    public void routed(String role, boolean read) {
-        statements.computeIfAbsent(role + (read ? "/read" : "/write"), k -> Counter.builder(MeterNames.of(SVC, "statements"))
-                .description("Statements routed, by target role and kind")
-                .tags("role", role, "kind", read ? "read" : "write").register(registry)).increment();
+    public void routed(boolean toPrimary, boolean read) {
+        (toPrimary ? (read ? primaryReads : primaryWrites) : (read ? replicaReads : replicaWrites)).increment();
+    }
+
+    private Counter statements(String role, String kind) {
+        return Counter.builder(MeterNames.of(SVC, "statements")).description("Statements routed, by target role and kind")
+                .tags("role", role, "kind", kind).register(registry);
     }
 
     public void latency(String role, long nanos) {

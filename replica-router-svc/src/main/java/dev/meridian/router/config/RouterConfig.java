@@ -48,6 +48,10 @@ public interface RouterConfig {
         @WithDefault("${ROUTER_MAX_CLIENTS:2000}")
         int maxClients();
 
+        /** Event loops serving clients, each with its own pools ({@code ROUTER_EVENT_LOOPS}; 0 = one per core). */
+        @WithDefault("${ROUTER_EVENT_LOOPS:0}")
+        int eventLoops();
+
         /** Largest message a client or backend may send; larger ones are a protocol violation (08P01). */
         @WithDefault("67108864")
         int maxMessageBytes();

@@ -43,6 +43,12 @@ final class ResponseSequencer {
         queue.add(new Expectation(Kind.SYNTHETIC, null, message, 0));
     }
 
+    /** A synthetic reply is at the head of the queue. */
+    boolean syntheticDue() {
+        Expectation head = queue.peek();
+        return head != null && head.kind == Kind.SYNTHETIC;
+    }
+
     /** Appends the synthetic replies now due (those at the head of the queue). */
     void emitDue(Buffer out) {
         Expectation head;

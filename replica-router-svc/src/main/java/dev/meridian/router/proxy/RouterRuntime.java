@@ -89,7 +89,8 @@ public class RouterRuntime {
         metrics = new RouterMetrics(registry, cluster, clients::get);
         prober = new BackendProber(vertx, cluster, config.probe(), breakers);
         prober.start();
-        loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int configured = config.listen().eventLoops();
+        loops = configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < loops; i++) {
             String id = vertx.deployVerticle(new RouterListener(this), new DeploymentOptions())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

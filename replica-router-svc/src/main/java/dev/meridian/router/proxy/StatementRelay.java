@@ -423,7 +423,7 @@ final class StatementRelay {
     private void countRouted(BackendNode node, boolean read) {
         boolean primary = node == runtime.selector().writer();
         node.routed(read);
-        runtime.metrics().routed(primary ? "primary" : "replica", read);
+        runtime.metrics().routed(primary, read);
     }
 
     /** Writes what was gathered for the backend, with backpressure from its socket. */
@@ -456,18 +456,28 @@ final class StatementRelay {
             return;
         }
         FrameReader reader = connection.reader();
-        Buffer out = Buffer.buffer();
+        // Forwarded messages are gathered as runs of the received bytes; when a whole chunk is
+        // forwarded unchanged (the usual case) it goes to the client as it came, without a copy.
+        Buffer out = null;
+        int runStart = -1;
+        int runEnd = -1;
         try {
             reader.append(data);
             BackendMessage message;
             while ((message = reader.nextBackend()) != null) {
                 byte type = message.type();
                 ResponseSequencer.Verdict verdict = responses.accept(type, connection.prepared());
-                switch (verdict) {
-                    case FORWARD -> out.appendBuffer(reader.buffer(), reader.frameStart(), reader.frameLength());
-                    case FORWARD_AS_NOTICE -> out.appendByte((byte) 'N')
-                            .appendBuffer(reader.buffer(), reader.frameStart() + 1, reader.frameLength() - 1);
-                    case DROP -> {
+                if (verdict == ResponseSequencer.Verdict.FORWARD && reader.frameStart() == runEnd) {
+                    runEnd += reader.frameLength();
+                } else {
+                    out = appendRun(out, reader.buffer(), runStart, runEnd);
+                    runStart = -1;
+                    runEnd = -1;
+                    if (verdict == ResponseSequencer.Verdict.FORWARD) {
+                        runStart = reader.frameStart();
+                        runEnd = runStart + reader.frameLength();
+                    } else if (verdict == ResponseSequencer.Verdict.FORWARD_AS_NOTICE) {
+                        out.appendByte((byte) 'N').appendBuffer(reader.buffer(), reader.frameStart() + 1, reader.frameLength() - 1);
                     }
                 }
                 if (verdict != ResponseSequencer.Verdict.DROP && type != 'N' && type != 'S' && type != 'A') {
@@ -476,14 +486,25 @@ final class StatementRelay {
                     retryable = null;
                 }
                 observe(connection, message, verdict);
-                responses.emitDue(out);
+                if (responses.syntheticDue()) {
+                    out = appendRun(out, reader.buffer(), runStart, runEnd);
+                    runStart = -1;
+                    runEnd = -1;
+                    responses.emitDue(out);
+                }
             }
         } catch (ProtocolException e) {
             Log.warnf("backend=%s sent an invalid message: %s", connection.node().name(), e.getMessage());
+            out = appendRun(out, reader.buffer(), runStart, runEnd);
             detach(false);
             session.socket().write(out);
             session.fatal("08P01", "server connection broke the protocol: " + e.getMessage());
             return;
+        }
+        if (out == null && runStart == 0 && runEnd == data.length() && reader.buffer() == data) {
+            out = data;
+        } else {
+            out = appendRun(out, reader.buffer(), runStart, runEnd);
         }
         if (out.length() > 0) {
             session.socket().write(out);
@@ -493,6 +514,14 @@ final class StatementRelay {
             }
         }
         releaseIfIdle();
+    }
+
+    private static Buffer appendRun(Buffer out, Buffer source, int start, int end) {
+        Buffer target = out != null ? out : Buffer.buffer();
+        if (start >= 0 && end > start) {
+            target.appendBuffer(source, start, end - start);
+        }
+        return target;
     }
 
     private void observe(ServerConnection connection, BackendMessage message, ResponseSequencer.Verdict verdict) {
