@@ -91,7 +91,7 @@ chmod -R go-rwx "$STATE"
 
 cleanup() {
   [[ -f $STATE/pgbouncer.pid ]] && kill "$(cat "$STATE/pgbouncer.pid")" 2>/dev/null || true
-  [[ -f $STATE/pgpool/pgpool.pid ]] && kill "$(cat "$STATE/pgpool/pgpool.pid")" 2>/dev/null || true
+  [[ -f $STATE/pgpool/pgpool.pid ]] && kill "$(tr -d '\0' <"$STATE/pgpool/pgpool.pid")" 2>/dev/null || true
   sleep 1
 }
 trap cleanup EXIT

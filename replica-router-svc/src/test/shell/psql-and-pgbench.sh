@@ -32,3 +32,11 @@ for mode in simple extended prepared; do
   echo "pgbench -M $mode: $failed failed"
   out=$(pgbench -n -S -c 4 -j 2 -T 2 -M "$mode" 2>&1) || { echo "$out"; exit 1; }
 done
+
+# node-postgres, when Node is on this machine (it is on every machine the project supports).
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  modules=${MERIDIAN_NODE_DIR:-$here/../../../target/node-clients}
+  [[ -d $modules/node_modules/pg ]] || npm install --prefix "$modules" --no-audit --no-fund --silent pg@8 >/dev/null
+  NODE_PATH=$modules/node_modules node "$here/node-postgres.js" "$port"
+fi

@@ -2,7 +2,6 @@ package dev.meridian.router.it;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,8 +20,25 @@ final class LocalPostgres {
     private LocalPostgres() {
     }
 
+    /**
+     * pgjdbc's driver used directly: Quarkus restarts the application in a fresh class loader per
+     * test profile, where DriverManager may not see the driver registered by an earlier one.
+     */
+    static Connection connect(String url, String user, String password) throws SQLException {
+        java.util.Properties properties = new java.util.Properties();
+        if (user != null) {
+            properties.setProperty("user", user);
+            properties.setProperty("password", password);
+        }
+        Connection connection = new org.postgresql.Driver().connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("not a PostgreSQL URL: " + url);
+        }
+        return connection;
+    }
+
     static Connection superuser(int port) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/meridian", "postgres", "postgres");
+        return connect("jdbc:postgresql://127.0.0.1:" + port + "/meridian", "postgres", "postgres");
     }
 
     static Connection viaRouter() throws SQLException {
@@ -30,7 +46,7 @@ final class LocalPostgres {
     }
 
     static Connection viaRouter(String extra) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian?user=meridian&password=meridian" + extra);
+        return connect("jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian?user=meridian&password=meridian" + extra, null, null);
     }
 
     static String scalar(Connection connection, String sql) throws SQLException {

@@ -282,10 +282,10 @@ class RouterThroughClientsTest {
     @Test
     void wrongPasswordsAndUnknownRolesFailWith28P01() {
         SQLException wrong = assertThrows(SQLException.class, () ->
-                java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian", "meridian", "not-it"));
+                LocalPostgres.connect("jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian", "meridian", "not-it"));
         assertEquals("28P01", wrong.getSQLState());
         SQLException unknown = assertThrows(SQLException.class, () ->
-                java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian", "nobody_here", "x"));
+                LocalPostgres.connect("jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian", "nobody_here", "x"));
         assertEquals("28P01", unknown.getSQLState());
     }
 
@@ -297,18 +297,18 @@ class RouterThroughClientsTest {
             statement.execute("create role router_it_lookup login password 'lookup-secret'");
         }
         // then: it logs in and runs queries on backends, and a wrong password is still refused
-        try (Connection connection = java.sql.DriverManager.getConnection(
+        try (Connection connection = LocalPostgres.connect(
                 "jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian", "router_it_lookup", "lookup-secret")) {
             assertEquals("router_it_lookup", scalar(connection, "select current_user"));
         }
-        SQLException wrong = assertThrows(SQLException.class, () -> java.sql.DriverManager.getConnection(
+        SQLException wrong = assertThrows(SQLException.class, () -> LocalPostgres.connect(
                 "jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian", "router_it_lookup", "guess"));
         assertEquals("28P01", wrong.getSQLState());
     }
 
     @Test
     void aMissingDatabaseIsReportedAsPostgresWouldReportIt() {
-        SQLException error = assertThrows(SQLException.class, () -> java.sql.DriverManager.getConnection(
+        SQLException error = assertThrows(SQLException.class, () -> LocalPostgres.connect(
                 "jdbc:postgresql://127.0.0.1:" + ROUTER + "/no_such_db", "meridian", "meridian"));
         assertEquals("3D000", error.getSQLState());
     }
@@ -522,6 +522,7 @@ class RouterThroughClientsTest {
         assertTrue(script.waitFor(300, TimeUnit.SECONDS));
         assertEquals(0, script.exitValue(), output);
         assertTrue(output.contains("pgbench -M prepared: 0 failed"), output);
+        assertTrue(output.contains("node-postgres: ok"), output);
     }
 
     @Test
