@@ -4,6 +4,7 @@
 MERIDIAN_SERVICES=(
   "replica-router-svc 8101"
   "ratelimit-svc 8102"
+  "cache-svc 8103"
   "global-lb-svc 8105"
 )
 
@@ -14,6 +15,9 @@ service_env() {
     replica-router-svc)
       local pg="postgresql://meridian:meridian@127.0.0.1"
       echo "${common[*]} PRIMARY_URL=$pg:$PORT_PG_PRIMARY/meridian REPLICA_URLS=$pg:$PORT_PG_REPLICA1/meridian,$pg:$PORT_PG_REPLICA2/meridian ROUTER_PORT=6433 ROUTER_EVENT_LOOPS=1 ROUTER_USERLIST=$MERIDIAN_ROOT/ops/replica-router/userlist.txt"
+      ;;
+    cache-svc)
+      echo "${common[*]} CACHE_ORIGIN=http://127.0.0.1:$PORT_ORIGIN CACHE_REDIS_URL=redis://127.0.0.1:$PORT_REDIS CACHE_EDGE_PORT=8080"
       ;;
     ratelimit-svc)
       echo "${common[*]} RATELIMIT_REDIS_URL=redis://127.0.0.1:$PORT_REDIS RATELIMIT_CONFIG_DIR=$MERIDIAN_ROOT/ops/ratelimit/config"

@@ -1,0 +1,92 @@
+package dev.meridian.cache.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** cache-svc's configuration ({@code meridian.cache.*}). */
+@ConfigMapping(prefix = "meridian.cache")
+public interface CacheConfig {
+
+    /** The application behind the cache ({@code CACHE_ORIGIN}). */
+    @WithDefault("${CACHE_ORIGIN:http://127.0.0.1:8100}")
+    String origin();
+
+    /** The shared L2 ({@code CACHE_REDIS_URL}); without it the cache runs on L1 alone. */
+    @WithDefault("${CACHE_REDIS_URL:}")
+    Optional<String> redisUrl();
+
+    /** The edge listener. */
+    Edge edge();
+
+    /** Storage limits. */
+    Storage storage();
+
+    /** Caching rules beyond RFC 9111's defaults. */
+    Rules rules();
+
+    interface Edge {
+        /** Port clients reach the cache on ({@code CACHE_EDGE_PORT}). */
+        @WithDefault("${CACHE_EDGE_PORT:8080}")
+        int port();
+
+        /** Address to bind. */
+        @WithDefault("${CACHE_EDGE_HOST:0.0.0.0}")
+        String host();
+
+        /** Event loops serving the edge (0 = one per core). */
+        @WithDefault("${CACHE_EVENT_LOOPS:0}")
+        int eventLoops();
+
+        /** Longest request header section accepted; longer gets 431. */
+        @WithDefault("16384")
+        int maxHeaderBytes();
+
+        /** The origin must answer within this, or the client gets 504 (or stale content where allowed). */
+        @WithDefault("${CACHE_ORIGIN_TIMEOUT:10s}")
+        Duration originTimeout();
+
+        /** Connections to the origin per event loop. */
+        @WithDefault("64")
+        int originPoolSize();
+    }
+
+    interface Storage {
+        /** L1 bound, in bytes. */
+        @WithDefault("${CACHE_L1_BYTES:268435456}")
+        long l1Bytes();
+
+        /** Bodies larger than this stream through uncached. */
+        @WithDefault("${CACHE_MAX_OBJECT_BYTES:8388608}")
+        int maxObjectBytes();
+
+        /** Redis stream carrying invalidations to every instance. */
+        @WithDefault("cache:invalidations")
+        String invalidationStream();
+
+        /** Prefix of L2 keys. */
+        @WithDefault("cache:")
+        String keyPrefix();
+    }
+
+    interface Rules {
+        /** Targeted cache-control fields, most specific first (RFC 9213). */
+        @WithDefault("CDN-Cache-Control")
+        List<String> targetedFields();
+
+        /** Store {@code private} responses in the shared tiers (only for single-tenant use). */
+        @WithDefault("false")
+        boolean storePrivate();
+
+        /** Store responses carrying Set-Cookie. */
+        @WithDefault("false")
+        boolean storeSetCookie();
+
+        /** Sort query parameters in the cache key, so ?a=1&b=2 and ?b=2&a=1 share an entry. */
+        @WithDefault("false")
+        boolean sortQuery();
+    }
+}

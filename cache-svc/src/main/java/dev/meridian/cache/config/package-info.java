@@ -1,0 +1,2 @@
+/** cache-svc's configuration. */
+package dev.meridian.cache.config;

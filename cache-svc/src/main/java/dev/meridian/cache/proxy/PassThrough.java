@@ -1,0 +1,71 @@
+package dev.meridian.cache.proxy;
+
+import dev.meridian.cache.http.Header;
+import dev.meridian.cache.http.HeaderList;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** A request the cache does not keep: streamed to the origin and back, bodies never buffered whole. */
+final class PassThrough {
+
+    /** Called once the origin's status and headers are known (for invalidation after unsafe methods). */
+    interface AfterResponse {
+        void accept(HttpServerRequest request, int status, HeaderList headers);
+    }
+
+    private final CacheRuntime runtime;
+    private final OriginClient origin;
+    private final EdgeResponses responses;
+
+    PassThrough(CacheRuntime runtime, OriginClient origin, EdgeResponses responses) {
+        this.runtime = runtime;
+        this.origin = origin;
+        this.responses = responses;
+    }
+
+    void run(HttpServerRequest request, String xCache, String cacheStatus, AfterResponse after) {
+        request.pause();
+        List<Header> headers = new ArrayList<>(HopByHop.from(request.headers(), Set.of()).lines());
+        headers.add(new Header("X-Forwarded-For", request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress()));
+        long started = System.nanoTime();
+        origin.open(request.method(), request.uri(), new HeaderList(headers)).onComplete(opened -> {
+            if (opened.failed()) {
+                request.resume();
+                responses.originError(request, OriginClient.unavailable(opened.cause()));
+                return;
+            }
+            var outgoing = opened.result();
+            outgoing.response().onComplete(answered -> {
+                runtime.metrics().originLatency(System.nanoTime() - started, answered.succeeded());
+                if (answered.failed()) {
+                    responses.originError(request, OriginClient.unavailable(answered.cause()));
+                    return;
+                }
+                var incoming = answered.result();
+                HeaderList received = OriginClient.headersOf(incoming);
+                if (after != null) {
+                    after.accept(request, incoming.statusCode(), received);
+                }
+                HttpServerResponse response = request.response().setStatusCode(incoming.statusCode());
+                received.lines().forEach(h -> response.headers().add(h.name(), h.value()));
+                response.headers().set("X-Cache", xCache);
+                response.headers().set("Cache-Status", runtime.cacheName() + "; " + cacheStatus);
+                String length = incoming.getHeader("Content-Length");
+                if (length == null) {
+                    response.setChunked(true);
+                }
+                runtime.metrics().served(xCache, 0);
+                incoming.pipeTo(response);
+            });
+            if (request.isEnded()) {
+                outgoing.end();
+            } else {
+                request.pipeTo(outgoing);
+            }
+        });
+    }
+}
