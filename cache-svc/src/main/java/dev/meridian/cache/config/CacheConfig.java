@@ -63,6 +63,10 @@ public interface CacheConfig {
         @WithDefault("${CACHE_MAX_OBJECT_BYTES:8388608}")
         int maxObjectBytes();
 
+        /** A stale response with a validator stays this long for conditional requests to the origin. */
+        @WithDefault("10m")
+        Duration validationWindow();
+
         /** Redis stream carrying invalidations to every instance. */
         @WithDefault("cache:invalidations")
         String invalidationStream();

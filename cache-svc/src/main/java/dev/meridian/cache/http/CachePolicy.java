@@ -25,11 +25,13 @@ public final class CachePolicy {
      * @param storeSetCookie     store responses that set cookies
      * @param heuristicFraction  share of (Date − Last-Modified) a response without explicit freshness stays fresh
      * @param heuristicMax       ceiling of heuristic freshness
+     * @param validationWindow   how long a stale response with a validator (ETag, Last-Modified) is kept
+     *                           for conditional requests, which spare the origin resending the body
      */
     public record Settings(List<String> targetedFields, boolean storePrivate, boolean storeSetCookie,
-                           double heuristicFraction, Duration heuristicMax) {
+                           double heuristicFraction, Duration heuristicMax, Duration validationWindow) {
         public static Settings defaults() {
-            return new Settings(List.of("CDN-Cache-Control"), false, false, 0.1, Duration.ofDays(1));
+            return new Settings(List.of("CDN-Cache-Control"), false, false, 0.1, Duration.ofDays(1), Duration.ofMinutes(10));
         }
     }
 
@@ -165,7 +167,9 @@ public final class CachePolicy {
 
     /** How long after freshness ends the entry may still be of use (swr and sie windows). */
     public long retentionMillis(StoredResponse entry) {
-        return freshnessMillis(entry) + Math.max(staleWhileRevalidateMillis(entry), staleIfErrorMillis(entry, HeaderList.of()));
+        boolean validator = entry.headers().has("ETag") || entry.headers().has("Last-Modified");
+        long keepStale = Math.max(staleWhileRevalidateMillis(entry), staleIfErrorMillis(entry, HeaderList.of()));
+        return freshnessMillis(entry) + Math.max(keepStale, validator ? settings.validationWindow().toMillis() : 0);
     }
 
     /** How a stored response may be used for a request. */

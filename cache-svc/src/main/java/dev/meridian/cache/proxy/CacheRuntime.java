@@ -61,7 +61,7 @@ public class CacheRuntime {
     void onStart(@Observes StartupEvent event) throws Exception {
         var rules = config.rules();
         policy = new CachePolicy(new CachePolicy.Settings(rules.targetedFields(), rules.storePrivate(), rules.storeSetCookie(),
-                0.1, Duration.ofDays(1)));
+                0.1, Duration.ofDays(1), config.storage().validationWindow()));
         metrics = new CacheMetrics(registry);
         L1Store l1 = new L1Store(config.storage().l1Bytes());
         RedisStore l2 = config.redisUrl().filter(u -> !u.isBlank()).map(url -> new RedisStore(vertx,
