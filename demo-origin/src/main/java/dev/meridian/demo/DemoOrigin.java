@@ -115,7 +115,7 @@ public final class DemoOrigin {
             return popular(ifNoneMatch);
         }
         if (path.startsWith("/api/v1/static/") && read) {
-            return staticFile(path.substring("/api/v1/static/".length()), ifNoneMatch);
+            return staticFile(path.substring("/api/v1/static/".length()), paddedSize(uri.getRawQuery()), ifNoneMatch);
         }
         if (path.equals("/api/v1/users/me") && read) {
             String session = UUID.randomUUID().toString();
@@ -162,11 +162,27 @@ public final class DemoOrigin {
         }
     }
 
-    private static Response staticFile(String name, String ifNoneMatch) {
+    /** {@code ?size=N}: the asset padded to N bytes (benchmarks want a known body size), at most 64 KiB. */
+    private static int paddedSize(String query) {
+        if (query == null || !query.startsWith("size=")) {
+            return 0;
+        }
+        try {
+            return Math.min(MAX_BODY_BYTES, Math.max(0, Integer.parseInt(query.substring(5))));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static Response staticFile(String name, int size, String ifNoneMatch) {
         if (!STATIC_NAME.matcher(name).matches()) {
             return Response.text(400, "bad static file name\n");
         }
-        String body = "/* static asset " + name + " */\n";
+        StringBuilder text = new StringBuilder("/* static asset " + name + " */\n");
+        while (text.length() < size) {
+            text.append(text.length() % 64 == 63 ? '\n' : '.');
+        }
+        String body = text.toString();
         String etag = "\"" + sha256(body).substring(0, 16) + "\"";
         if (etag.equals(ifNoneMatch)) {
             return Response.empty(304).with("ETag", etag).with("Cache-Control", "public, max-age=3600");

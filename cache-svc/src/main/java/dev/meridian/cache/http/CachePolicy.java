@@ -42,6 +42,11 @@ public final class CachePolicy {
     }
 
     /** The directives caching obeys: the first targeted field present and valid, else Cache-Control. */
+    /** The directives of a stored response, parsed once. */
+    public Directives directives(StoredResponse entry) {
+        return entry.directives(this::directives);
+    }
+
     public Directives directives(HeaderList headers) {
         for (String field : settings.targetedFields()) {
             List<String> lines = headers.all(field);
@@ -101,8 +106,7 @@ public final class CachePolicy {
 
     /** Freshness lifetime (RFC 9111 4.2.1), in milliseconds. */
     public long freshnessMillis(StoredResponse entry) {
-        HeaderList headers = entry.headers();
-        Directives told = directives(headers);
+        Directives told = directives(entry);
         var shared = told.seconds("s-maxage");
         if (shared.isPresent()) {
             return shared.getAsLong() * 1000;
@@ -111,14 +115,13 @@ public final class CachePolicy {
         if (maxAge.isPresent()) {
             return maxAge.getAsLong() * 1000;
         }
-        Long date = httpDate(headers.first("Date"));
-        long dateMillis = date != null ? date : entry.responseMillis();
-        if (headers.has("Expires")) {
-            Long expires = httpDate(headers.first("Expires"));
-            return expires == null ? 0 : Math.max(0, expires - dateMillis);
+        long[] dates = entry.dates();
+        long dateMillis = dates[0] != Long.MIN_VALUE ? dates[0] : entry.responseMillis();
+        if (entry.headers().has("Expires")) {
+            return dates[1] == Long.MIN_VALUE ? 0 : Math.max(0, dates[1] - dateMillis);
         }
-        Long lastModified = httpDate(headers.first("Last-Modified"));
-        if (lastModified != null && (HEURISTIC.contains(entry.status()) || told.has("public"))) {
+        long lastModified = dates[2];
+        if (lastModified != Long.MIN_VALUE && (HEURISTIC.contains(entry.status()) || told.has("public"))) {
             long heuristic = (long) ((dateMillis - lastModified) * settings.heuristicFraction());
             return Math.max(0, Math.min(heuristic, settings.heuristicMax().toMillis()));
         }
@@ -127,18 +130,9 @@ public final class CachePolicy {
 
     /** Current age (RFC 9111 4.2.3), in milliseconds. */
     public long ageMillis(StoredResponse entry, long nowMillis) {
-        HeaderList headers = entry.headers();
-        Long date = httpDate(headers.first("Date"));
-        long apparentAge = date == null ? 0 : Math.max(0, entry.responseMillis() - date);
-        long ageValue = 0;
-        String age = headers.first("Age");
-        if (age != null) {
-            try {
-                ageValue = Math.max(0, Long.parseLong(age.strip())) * 1000;
-            } catch (NumberFormatException e) {
-                ageValue = 0;
-            }
-        }
+        long[] dates = entry.dates();
+        long apparentAge = dates[0] == Long.MIN_VALUE ? 0 : Math.max(0, entry.responseMillis() - dates[0]);
+        long ageValue = Math.max(0, dates[3]);
         long responseDelay = Math.max(0, entry.responseMillis() - entry.requestMillis());
         long correctedInitialAge = Math.max(apparentAge, ageValue + responseDelay);
         return correctedInitialAge + Math.max(0, nowMillis - entry.responseMillis());
@@ -146,21 +140,21 @@ public final class CachePolicy {
 
     /** The stored response must be validated before every use (no-cache), or is soft-purged. */
     public boolean requiresValidation(StoredResponse entry) {
-        return entry.invalidated() || directives(entry.headers()).has("no-cache");
+        return entry.invalidated() || directives(entry).has("no-cache");
     }
 
     /** Stale use is forbidden (must-revalidate, proxy-revalidate, s-maxage for a shared cache). */
     public boolean mustRevalidate(StoredResponse entry) {
-        Directives told = directives(entry.headers());
+        Directives told = directives(entry);
         return told.has("must-revalidate") || told.has("proxy-revalidate") || told.has("s-maxage");
     }
 
     public long staleWhileRevalidateMillis(StoredResponse entry) {
-        return directives(entry.headers()).seconds("stale-while-revalidate").orElse(0) * 1000;
+        return directives(entry).seconds("stale-while-revalidate").orElse(0) * 1000;
     }
 
     public long staleIfErrorMillis(StoredResponse entry, HeaderList request) {
-        long told = directives(entry.headers()).seconds("stale-if-error").orElse(0);
+        long told = directives(entry).seconds("stale-if-error").orElse(0);
         long asked = Directives.parse(request.all("Cache-Control")).seconds("stale-if-error").orElse(0);
         return Math.max(told, asked) * 1000;
     }
@@ -205,7 +199,7 @@ public final class CachePolicy {
         if (tooOldForTheClient && !asked.has("max-stale")) {
             return Use.VALIDATE;
         }
-        if (mustRevalidate(entry) || directives(entry.headers()).has("no-cache")) {
+        if (mustRevalidate(entry) || directives(entry).has("no-cache")) {
             return Use.VALIDATE;
         }
         long staleness = Math.max(0, age - lifetime);
@@ -224,6 +218,10 @@ public final class CachePolicy {
     public static Long httpDate(String value) {
         if (value == null) {
             return null;
+        }
+        Long fast = HttpDates.imfFixdate(value);
+        if (fast != null) {
+            return fast;
         }
         try {
             return ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();

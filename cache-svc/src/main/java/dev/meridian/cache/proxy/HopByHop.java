@@ -28,16 +28,20 @@ final class HopByHop {
     }
 
     static HeaderList from(MultiMap headers, Set<String> alsoDrop) {
-        Set<String> drop = new HashSet<>(HOP_BY_HOP);
-        drop.addAll(alsoDrop);
-        for (String connection : headers.getAll("Connection")) {
-            for (String token : connection.split(",")) {
-                drop.add(token.strip().toLowerCase(Locale.ROOT));
+        Set<String> listed = Set.of();
+        List<String> connection = headers.getAll("Connection");
+        if (!connection.isEmpty()) {
+            listed = new HashSet<>();
+            for (String line : connection) {
+                for (String token : line.split(",")) {
+                    listed.add(token.strip().toLowerCase(Locale.ROOT));
+                }
             }
         }
         List<Header> lines = new ArrayList<>(headers.size());
         for (var entry : headers) {
-            if (!drop.contains(entry.getKey().toLowerCase(Locale.ROOT))) {
+            String name = entry.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && !alsoDrop.contains(name) && !listed.contains(name)) {
                 lines.add(new Header(entry.getKey(), entry.getValue()));
             }
         }

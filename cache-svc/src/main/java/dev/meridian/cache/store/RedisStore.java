@@ -41,17 +41,27 @@ public final class RedisStore {
         if (ttlMillis <= 0) {
             return Future.succeededFuture();
         }
-        Request set = Request.cmd(Command.SET).arg(prefix + key).arg(Buffer.buffer(EntryCodec.encode(item))).arg("PX").arg(ttlMillis);
-        List<Future<?>> writes = new ArrayList<>();
-        writes.add(send(set));
+        List<Request> writes = new ArrayList<>();
+        writes.add(Request.cmd(Command.SET).arg(prefix + key).arg(Buffer.buffer(EntryCodec.encode(item))).arg("PX").arg(ttlMillis));
         for (String tag : tags) {
             String tagKey = tagKey(tag);
-            writes.add(send(Request.cmd(Command.SADD).arg(tagKey).arg(key)));
-            // The tag set lives as long as its longest-lived key could.
-            writes.add(send(Request.cmd(Command.PEXPIRE).arg(tagKey).arg(ttlMillis).arg("GT")).recover(e -> Future.succeededFuture()));
-            writes.add(send(Request.cmd(Command.PEXPIRE).arg(tagKey).arg(ttlMillis).arg("NX")).recover(e -> Future.succeededFuture()));
+            writes.add(Request.cmd(Command.SADD).arg(tagKey).arg(key));
+            // The tag set lives as long as its longest-lived key could (GT extends, NX sets the first TTL).
+            writes.add(Request.cmd(Command.PEXPIRE).arg(tagKey).arg(ttlMillis).arg("GT"));
+            writes.add(Request.cmd(Command.PEXPIRE).arg(tagKey).arg(ttlMillis).arg("NX"));
         }
-        return Future.all(writes).mapEmpty();
+        // One pipelined round trip for the entry and its tags.
+        Promise<Void> done = Promise.promise();
+        long timer = vertx.setTimer(timeout.toMillis(), id -> done.tryFail(new TimeoutException("redis did not answer within " + timeout.toMillis() + " ms")));
+        redis.batch(writes).onComplete(result -> {
+            vertx.cancelTimer(timer);
+            if (result.succeeded()) {
+                done.tryComplete();
+            } else {
+                done.tryFail(result.cause());
+            }
+        });
+        return done.future();
     }
 
     /** Keys whose name starts with a key prefix (SCAN: proportional to the keyspace, for purges only). */
