@@ -283,9 +283,9 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
      * RFC 9111 4.4: after a non-error response to an unsafe method, the target URI and the
      * Location and Content-Location URIs on the same host are invalidated.
      */
-    private void invalidateAfterUnsafe(HttpServerRequest request, int status, HeaderList headers) {
+    private Future<?> invalidateAfterUnsafe(HttpServerRequest request, int status, HeaderList headers) {
         if (status >= 400 || request.method() == HttpMethod.OPTIONS || request.method() == HttpMethod.TRACE) {
-            return;
+            return Future.succeededFuture();
         }
         String host = request.authority() != null ? request.authority().toString() : request.host();
         String base = (request.scheme() == null ? "http" : request.scheme()) + "://" + host;
@@ -305,6 +305,6 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
                 Log.debugf("unusable %s: %s", field, value);
             }
         }
-        runtime.store().purge(new Purge(urls, null, null, false));
+        return runtime.store().purge(new Purge(urls, null, null, false)).otherwise(0);
     }
 }

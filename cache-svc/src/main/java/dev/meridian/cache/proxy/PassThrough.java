@@ -14,7 +14,8 @@ final class PassThrough {
 
     /** Called once the origin's status and headers are known (for invalidation after unsafe methods). */
     interface AfterResponse {
-        void accept(HttpServerRequest request, int status, HeaderList headers);
+        /** The answer is relayed once the returned future completes (so a following read cannot see what it invalidates). */
+        io.vertx.core.Future<?> accept(HttpServerRequest request, int status, HeaderList headers);
     }
 
     private final CacheRuntime runtime;
@@ -47,19 +48,13 @@ final class PassThrough {
                 }
                 var incoming = answered.result();
                 HeaderList received = OriginClient.headersOf(incoming);
-                if (after != null) {
-                    after.accept(request, incoming.statusCode(), received);
+                if (after == null) {
+                    relay(request, incoming, received, xCache, cacheStatus);
+                    return;
                 }
-                HttpServerResponse response = request.response().setStatusCode(incoming.statusCode());
-                received.lines().forEach(h -> response.headers().add(h.name(), h.value()));
-                response.headers().set("X-Cache", xCache);
-                response.headers().set("Cache-Status", runtime.cacheName() + "; " + cacheStatus);
-                String length = incoming.getHeader("Content-Length");
-                if (length == null) {
-                    response.setChunked(true);
-                }
-                runtime.metrics().served(xCache, 0);
-                incoming.pipeTo(response);
+                incoming.pause();
+                // pipeTo resumes it once the invalidation is through.
+                after.accept(request, incoming.statusCode(), received).onComplete(done -> relay(request, incoming, received, xCache, cacheStatus));
             });
             if (request.isEnded()) {
                 outgoing.end();
@@ -67,5 +62,18 @@ final class PassThrough {
                 request.pipeTo(outgoing);
             }
         });
+    }
+
+    private void relay(HttpServerRequest request, io.vertx.core.http.HttpClientResponse incoming, HeaderList received,
+                       String xCache, String cacheStatus) {
+        HttpServerResponse response = request.response().setStatusCode(incoming.statusCode());
+        received.lines().forEach(h -> response.headers().add(h.name(), h.value()));
+        response.headers().set("X-Cache", xCache);
+        response.headers().set("Cache-Status", runtime.cacheName() + "; " + cacheStatus);
+        if (incoming.getHeader("Content-Length") == null) {
+            response.setChunked(true);
+        }
+        runtime.metrics().served(xCache, 0);
+        incoming.pipeTo(response);
     }
 }
