@@ -92,5 +92,20 @@ public interface CacheConfig {
         /** Sort query parameters in the cache key, so ?a=1&b=2 and ?b=2&a=1 share an entry. */
         @WithDefault("false")
         boolean sortQuery();
+
+        /** Per-route freshness rules, first match wins ({@code meridian.cache.rules.ttl[0].path=/static/**} …). */
+        Optional<List<TtlRule>> ttl();
+    }
+
+    /** A route's freshness: {@code override} replaces the origin's lifetime, {@code ceiling} caps it. */
+    interface TtlRule {
+        /** Path glob: {@code *} within a segment, {@code **} across segments, {@code ?} one character. */
+        String path();
+
+        /** Fresh for exactly this long (storability rules still apply: no-store and private stay uncached). */
+        Optional<Duration> override();
+
+        /** Fresh for at most this long. */
+        Optional<Duration> ceiling();
     }
 }

@@ -29,10 +29,41 @@ public final class CachePolicy {
      *                           for conditional requests, which spare the origin resending the body
      */
     public record Settings(List<String> targetedFields, boolean storePrivate, boolean storeSetCookie,
-                           double heuristicFraction, Duration heuristicMax, Duration validationWindow) {
+                           double heuristicFraction, Duration heuristicMax, Duration validationWindow, List<RouteTtl> routes) {
         public static Settings defaults() {
-            return new Settings(List.of("CDN-Cache-Control"), false, false, 0.1, Duration.ofDays(1), Duration.ofMinutes(10));
+            return new Settings(List.of("CDN-Cache-Control"), false, false, 0.1, Duration.ofDays(1), Duration.ofMinutes(10), List.of());
         }
+    }
+
+    /**
+     * A per-route freshness rule (operator configuration): for paths matching {@code path},
+     * freshness is {@code overrideMillis} when set (≥ 0), and at most {@code ceilingMillis} when set.
+     */
+    public record RouteTtl(java.util.regex.Pattern path, long overrideMillis, long ceilingMillis) {
+        boolean overrides() {
+            return overrideMillis >= 0;
+        }
+    }
+
+    private RouteTtl routeOf(String key) {
+        if (settings.routes().isEmpty() || key == null) {
+            return null;
+        }
+        int end = key.length();
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '?' || c == '|') {
+                end = i;
+                break;
+            }
+        }
+        String path = key.substring(0, end);
+        for (RouteTtl route : settings.routes()) {
+            if (route.path().matcher(path).matches()) {
+                return route;
+            }
+        }
+        return null;
     }
 
     private final Settings settings;
@@ -62,6 +93,11 @@ public final class CachePolicy {
 
     /** Why the response may not be stored, or null when it may. */
     public String whyNotStorable(String method, HeaderList request, int status, HeaderList response) {
+        return whyNotStorable(null, method, request, status, response);
+    }
+
+    /** As above, for the response to a request whose cache key is {@code key} (route rules apply). */
+    public String whyNotStorable(String key, String method, HeaderList request, int status, HeaderList response) {
         if (!method.equals("GET")) {
             return "method";
         }
@@ -93,7 +129,9 @@ public final class CachePolicy {
         if (response.tokens("Vary").contains("*")) {
             return "vary *";
         }
-        boolean explicit = told.seconds("s-maxage").isPresent() || told.seconds("max-age").isPresent() || response.has("Expires");
+        RouteTtl route = routeOf(key);
+        boolean explicit = told.seconds("s-maxage").isPresent() || told.seconds("max-age").isPresent() || response.has("Expires")
+                || route != null && route.overrides();
         if (!explicit && !told.has("public") && !HEURISTIC.contains(status)) {
             return "no freshness information";
         }
@@ -106,6 +144,18 @@ public final class CachePolicy {
 
     /** Freshness lifetime (RFC 9111 4.2.1), in milliseconds. */
     public long freshnessMillis(StoredResponse entry) {
+        RouteTtl route = routeOf(entry.key());
+        if (route == null) {
+            return originFreshnessMillis(entry);
+        }
+        if (route.overrides()) {
+            return route.overrideMillis();
+        }
+        long origin = originFreshnessMillis(entry);
+        return route.ceilingMillis() >= 0 ? Math.min(origin, route.ceilingMillis()) : origin;
+    }
+
+    private long originFreshnessMillis(StoredResponse entry) {
         Directives told = directives(entry);
         var shared = told.seconds("s-maxage");
         if (shared.isPresent()) {

@@ -61,7 +61,7 @@ public class CacheRuntime {
     void onStart(@Observes StartupEvent event) throws Exception {
         var rules = config.rules();
         policy = new CachePolicy(new CachePolicy.Settings(rules.targetedFields(), rules.storePrivate(), rules.storeSetCookie(),
-                0.1, Duration.ofDays(1), config.storage().validationWindow()));
+                0.1, Duration.ofDays(1), config.storage().validationWindow(), routes(rules)));
         metrics = new CacheMetrics(registry);
         L1Store l1 = new L1Store(config.storage().l1Bytes());
         RedisStore l2 = config.redisUrl().filter(u -> !u.isBlank()).map(url -> new RedisStore(vertx,
@@ -80,6 +80,18 @@ public class CacheRuntime {
         }
         Log.infof("edge listening port=%d origin=%s shared_tier=%s loops=%d", config.edge().port(), config.origin(),
                 l2 != null ? "redis" : "none", loops);
+    }
+
+    private static List<CachePolicy.RouteTtl> routes(CacheConfig.Rules rules) {
+        List<CachePolicy.RouteTtl> routes = new ArrayList<>();
+        for (CacheConfig.TtlRule rule : rules.ttl().orElse(List.of())) {
+            if (rule.override().isEmpty() && rule.ceiling().isEmpty()) {
+                throw new IllegalArgumentException("meridian.cache.rules.ttl for " + rule.path() + ": give override or ceiling");
+            }
+            routes.add(new CachePolicy.RouteTtl(dev.meridian.cache.warm.UrlPatterns.compile(rule.path()),
+                    rule.override().map(Duration::toMillis).orElse(-1L), rule.ceiling().map(Duration::toMillis).orElse(-1L)));
+        }
+        return routes;
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -173,7 +173,7 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
                 responses.fromCache(request, stale, "STALE", "fwd=stale; fwd-status=" + response.status() + "; detail=stale-if-error");
                 return;
             }
-            String why = runtime.policy().whyNotStorable("GET", asked, response.status(), response.headers());
+            String why = runtime.policy().whyNotStorable(primary, "GET", asked, response.status(), response.headers());
             boolean tooBig = response.body().length > runtime.config().storage().maxObjectBytes();
             StoredResponse fresh = toStored(primary, response, asked);
             boolean stored = why == null && !tooBig && led[0];
@@ -189,7 +189,7 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
 
     private boolean shareable(OriginResponse response, HeaderList asked) {
         return response.status() == 304
-                || runtime.policy().whyNotStorable("GET", asked, response.status(), response.headers()) == null;
+                || runtime.policy().whyNotStorable(null, "GET", asked, response.status(), response.headers()) == null;
     }
 
     private Future<OriginResponse> originGet(HttpServerRequest request, HeaderList asked, StoredResponse stale) {
@@ -245,7 +245,7 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
             if (response.status() == 304) {
                 store(primary, stale.revalidated(response.headers(), response.requestMillis(), response.responseMillis()), asked);
             } else if (response.status() < 500
-                    && runtime.policy().whyNotStorable("GET", asked, response.status(), response.headers()) == null
+                    && runtime.policy().whyNotStorable(primary, "GET", asked, response.status(), response.headers()) == null
                     && response.body().length <= runtime.config().storage().maxObjectBytes()) {
                 store(primary, toStored(primary, response, asked), asked);
             }

@@ -78,7 +78,8 @@ public final class UrlPatterns {
         return slash < 0 ? "/" : url.substring(slash);
     }
 
-    static Pattern compile(String glob) {
+    /** The regular expression of a path glob. */
+    public static Pattern compile(String glob) {
         StringBuilder regex = new StringBuilder();
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);

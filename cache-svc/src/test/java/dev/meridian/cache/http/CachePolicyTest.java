@@ -97,6 +97,23 @@ class CachePolicyTest {
     }
 
     @Test
+    void routeRulesOverrideOrCapFreshness() {
+        CachePolicy routed = new CachePolicy(new CachePolicy.Settings(List.of("CDN-Cache-Control"), false, false, 0.1,
+                java.time.Duration.ofDays(1), java.time.Duration.ofMinutes(10), List.of(
+                        new CachePolicy.RouteTtl(java.util.regex.Pattern.compile("/static/.*"), 3_600_000, -1),
+                        new CachePolicy.RouteTtl(java.util.regex.Pattern.compile("/api/.*"), -1, 5_000))));
+        StoredResponse asset = new StoredResponse("/static/a.css|http://h", 200, HeaderList.of("Cache-Control", "max-age=60"),
+                new byte[0], NOW, NOW, false, List.of(), List.of());
+        StoredResponse api = new StoredResponse("/api/x?y=1|http://h", 200, HeaderList.of("Cache-Control", "max-age=60"),
+                new byte[0], NOW, NOW, false, List.of(), List.of());
+        assertEquals(3_600_000, routed.freshnessMillis(asset));
+        assertEquals(5_000, routed.freshnessMillis(api));
+        assertNull(routed.whyNotStorable("/static/b.css|http://h", "GET", HeaderList.of(), 200, HeaderList.of()));
+        assertEquals("no-store", routed.whyNotStorable("/static/b.css|http://h", "GET", HeaderList.of(), 200,
+                HeaderList.of("Cache-Control", "no-store")));
+    }
+
+    @Test
     void a304UpdatesStoredHeadersButNotTheBodyFraming() {
         HeaderList stored = HeaderList.of("ETag", "\"v1\"", "Cache-Control", "max-age=60", "Content-Length", "5");
         HeaderList updated = stored.updatedBy(HeaderList.of("Cache-Control", "max-age=120", "Content-Length", "0"));

@@ -392,6 +392,21 @@ class CacheEdgeTest {
     }
 
     @Test
+    void routeRulesOverrideOrCapTheOriginsFreshness() throws Exception {
+        String overridden = url("ttl-override/page");
+        get(overridden);
+        HttpResponse<String> hit = get(overridden);
+        assertEquals("HIT", xCache(hit), "no freshness from the origin, an hour from the rule");
+        String capped = url("ttl-ceiling/page", "h", "Cache-Control: max-age=3600");
+        get(capped);
+        Thread.sleep(1_200);
+        assertEquals("MISS", xCache(get(capped)), "an hour from the origin, one second from the rule");
+        String stillPrivate = url("ttl-override/private", "h", "Cache-Control: private");
+        get(stillPrivate);
+        assertEquals("BYPASS", xCache(get(stillPrivate)), "rules never make private answers shared");
+    }
+
+    @Test
     void healthReportsTiersAndHitRatios() {
         RestAssured.get("/health/cache").then().statusCode(200).body("l2.state", equalTo("up")).body("enabled", equalTo(true));
     }
