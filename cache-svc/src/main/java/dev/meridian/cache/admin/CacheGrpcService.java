@@ -27,6 +27,9 @@ public class CacheGrpcService implements Cache {
     @Inject
     WarmService warming;
 
+    @Inject
+    dev.meridian.cache.cdn.CdnPurges cdns;
+
     @Override
     public Uni<PurgeResponse> purge(PurgeRequest request) {
         Purge purge = new Purge(request.getUrlsList(), request.getPrefixesList(), request.getTagsList(), request.getSoft());
@@ -35,7 +38,13 @@ public class CacheGrpcService implements Cache {
                     .withDescription("give urls, prefixes (paths starting with /) or tags").asRuntimeException());
         }
         return Uni.createFrom().completionStage(() -> runtime.store().purge(purge).toCompletionStage())
-                .map(count -> PurgeResponse.newBuilder().setPurged(count).build());
+                .chain(count -> Uni.createFrom().item(() -> {
+                    PurgeResponse.Builder response = PurgeResponse.newBuilder().setPurged(count);
+                    if (cdns.any()) {
+                        response.putAllCdn(cdns.purge(purge));
+                    }
+                    return response.build();
+                }).runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool()));
     }
 
     @Override

@@ -24,6 +24,9 @@ public class PurgeResource {
     @Inject
     CacheRuntime runtime;
 
+    @Inject
+    dev.meridian.cache.cdn.CdnPurges cdns;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -40,6 +43,9 @@ public class PurgeResource {
             }
         }
         return Uni.createFrom().completionStage(() -> runtime.store().purge(purge).toCompletionStage())
-                .map(count -> Response.ok(Map.of("purged", count, "soft", purge.soft())).build());
+                .chain(count -> !cdns.any() ? Uni.createFrom().item(Map.<String, Object>of("purged", count, "soft", purge.soft()))
+                        : Uni.createFrom().item(() -> Map.<String, Object>of("purged", count, "soft", purge.soft(), "cdn", cdns.purge(purge)))
+                        .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool()))
+                .map(body -> Response.ok(body).build());
     }
 }

@@ -28,6 +28,59 @@ public interface CacheConfig {
     /** Caching rules beyond RFC 9111's defaults. */
     Rules rules();
 
+    /** CDNs in front of the edge, purged along with it. */
+    Cdn cdn();
+
+    interface Cdn {
+        /** The public origin of the site ({@code CACHE_PUBLIC_URL}, e.g. https://app.example.com): paths become URLs with it. */
+        @WithDefault("${CACHE_PUBLIC_URL:}")
+        Optional<String> publicUrl();
+
+        /** Cloudflare: zone purges through its API; token from {@code CLOUDFLARE_API_TOKEN}. */
+        Cloudflare cloudflare();
+
+        /** CloudFront: invalidations through its API; keys from {@code AWS_ACCESS_KEY_ID} / {@code AWS_SECRET_ACCESS_KEY}. */
+        CloudFront cloudfront();
+    }
+
+    interface Cloudflare {
+        @WithDefault("${CACHE_CLOUDFLARE_ENABLED:false}")
+        boolean enabled();
+
+        /** API base (a local stand-in in tests). */
+        @WithDefault("${CACHE_CLOUDFLARE_API:https://api.cloudflare.com}")
+        String baseUrl();
+
+        @WithDefault("${CACHE_CLOUDFLARE_ZONE:}")
+        Optional<String> zoneId();
+
+        /** API token with Zone.Cache Purge ({@code CLOUDFLARE_API_TOKEN}). */
+        @WithDefault("${CLOUDFLARE_API_TOKEN:}")
+        Optional<String> apiToken();
+    }
+
+    interface CloudFront {
+        @WithDefault("${CACHE_CLOUDFRONT_ENABLED:false}")
+        boolean enabled();
+
+        /** API base (a local stand-in in tests). */
+        @WithDefault("${CACHE_CLOUDFRONT_API:https://cloudfront.amazonaws.com}")
+        String baseUrl();
+
+        @WithDefault("${CACHE_CLOUDFRONT_DISTRIBUTION:}")
+        Optional<String> distributionId();
+
+        /** AWS credentials ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}). */
+        @WithDefault("${AWS_ACCESS_KEY_ID:}")
+        Optional<String> accessKeyId();
+
+        @WithDefault("${AWS_SECRET_ACCESS_KEY:}")
+        Optional<String> secretAccessKey();
+
+        @WithDefault("${AWS_SESSION_TOKEN:}")
+        Optional<String> sessionToken();
+    }
+
     interface Edge {
         /** Port clients reach the cache on ({@code CACHE_EDGE_PORT}). */
         @WithDefault("${CACHE_EDGE_PORT:8080}")

@@ -407,6 +407,27 @@ class CacheEdgeTest {
     }
 
     @Test
+    void aPurgeInMeridianPurgesTheCdnsToo() throws Exception {
+        // when
+        purge("{\"urls\":[\"/t/" + RUN + "/cdn-page\"],\"prefixes\":[\"/t/" + RUN + "/cdn/\"],\"tags\":[\"cdn-" + RUN + "\"]}")
+                .body("cdn.cloudflare", equalTo("ok: 3 requests")).body("cdn.cloudfront", equalTo("ok: 2 paths"));
+
+        // then: Cloudflare got the token and absolute URLs, host-prefixed prefixes and tags
+        String calls = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ScriptedOrigin.PORT + "/__cdn")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(calls.contains("POST /client/v4/zones/zone123/purge_cache"), calls);
+        assertTrue(calls.contains("authorization: Bearer test-token"), calls);
+        assertTrue(calls.contains("{\"files\":[\"https://app.example.test/t/" + RUN + "/cdn-page\"]}"), calls);
+        assertTrue(calls.contains("{\"prefixes\":[\"app.example.test/t/" + RUN + "/cdn/\"]}"), calls);
+        assertTrue(calls.contains("{\"tags\":[\"cdn-" + RUN + "\"]}"), calls);
+        // and CloudFront a SigV4-signed invalidation of the path and the prefix
+        assertTrue(calls.contains("POST /2020-05-31/distribution/EDFDVBD6EXAMPLE/invalidation"), calls);
+        assertTrue(calls.matches("(?s).*authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\\d{8}/us-east-1/cloudfront/aws4_request, "
+                + "SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}.*"), calls);
+        assertTrue(calls.contains("<Quantity>2</Quantity><Items><Path>/t/" + RUN + "/cdn-page</Path><Path>/t/" + RUN + "/cdn/*</Path>"), calls);
+    }
+
+    @Test
     void healthReportsTiersAndHitRatios() {
         RestAssured.get("/health/cache").then().statusCode(200).body("l2.state", equalTo("up")).body("enabled", equalTo(true));
     }

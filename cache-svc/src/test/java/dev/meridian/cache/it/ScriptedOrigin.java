@@ -28,6 +28,8 @@ public final class ScriptedOrigin implements QuarkusTestResourceLifecycleManager
 
     private static final Map<String, AtomicInteger> HITS = new ConcurrentHashMap<>();
     private static final Map<String, String> MODES = new ConcurrentHashMap<>();
+    /** What the CDN stand-ins received: "method path\nheaders…\n\nbody", newest last. */
+    private static final List<String> CDN_CALLS = java.util.Collections.synchronizedList(new ArrayList<>());
     private HttpServer server;
 
     @Override
@@ -62,6 +64,26 @@ public final class ScriptedOrigin implements QuarkusTestResourceLifecycleManager
             if (path.equals("/__mode")) {
                 MODES.put(query.get("path").get(0), query.get("mode").get(0));
                 exchange.sendResponseHeaders(204, -1);
+                return;
+            }
+            if (path.startsWith("/client/v4/zones/") || path.startsWith("/2020-05-31/distribution/")) {
+                // Stand-ins for Cloudflare's and CloudFront's purge APIs.
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                StringBuilder call = new StringBuilder(exchange.getRequestMethod() + " " + path + "\n");
+                exchange.getRequestHeaders().forEach((name, values) -> call.append(name.toLowerCase()).append(": ")
+                        .append(String.join(",", values)).append('\n'));
+                CDN_CALLS.add(call.append('\n').append(body).toString());
+                boolean cloudflare = path.startsWith("/client/");
+                byte[] answer = (cloudflare ? "{\"success\":true,\"errors\":[],\"result\":{\"id\":\"x\"}}"
+                        : "<Invalidation><Id>I1</Id><Status>InProgress</Status></Invalidation>").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(cloudflare ? 200 : 201, answer.length);
+                exchange.getResponseBody().write(answer);
+                return;
+            }
+            if (path.equals("/__cdn")) {
+                byte[] calls = String.join("\n=====\n", CDN_CALLS).getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, calls.length);
+                exchange.getResponseBody().write(calls);
                 return;
             }
             if (path.equals("/__hits")) {
