@@ -33,11 +33,17 @@ public class CacheHealthResource {
             body.put("l2", Map.of("state", "not configured"));
             return Uni.createFrom().item(body);
         }
-        return Uni.createFrom().completionStage(() -> runtime.store().ping().toCompletionStage())
-                .map(ok -> "up").onFailure().recoverWithItem(e -> "down: " + e.getMessage())
-                .map(state -> {
-                    body.put("l2", Map.of("state", state, "invalidationsFollowed", runtime.store().following(),
-                            "errors", runtime.store().l2Errors()));
+        return Uni.createFrom().completionStage(() -> runtime.store().l2Stats().toCompletionStage())
+                .map(stats -> {
+                    Map<String, Object> l2 = new LinkedHashMap<>(stats);
+                    l2.put("state", "up");
+                    return l2;
+                })
+                .onFailure().recoverWithItem(e -> new LinkedHashMap<>(Map.of("state", "down: " + e.getMessage())))
+                .map(l2 -> {
+                    l2.put("invalidationsFollowed", runtime.store().following());
+                    l2.put("errors", runtime.store().l2Errors());
+                    body.put("l2", l2);
                     return body;
                 });
     }

@@ -156,6 +156,15 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
                 return;
             }
             OriginResponse response = done.result();
+            if (response.streaming()) {
+                if (led[0]) {
+                    responses.streamed(request, response);
+                } else {
+                    // A streamed body can be read once: a waiter asks for its own.
+                    fetchAndServe(request, asked, primary, stale, true);
+                }
+                return;
+            }
             if (!led[0] && !shareable(response, asked)) {
                 // Someone else's uncacheable answer (private, Set-Cookie…) is never handed to this client.
                 fetchAndServe(request, asked, primary, stale, true);
@@ -213,7 +222,7 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
         }
         headers.add(new Header("X-Forwarded-For", request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress()));
         long started = System.nanoTime();
-        return origin.fetch(HttpMethod.GET, request.uri(), new HeaderList(headers), null)
+        return origin.fetchUpTo(request.uri(), new HeaderList(headers), runtime.config().storage().maxObjectBytes())
                 .onComplete(done -> runtime.metrics().originLatency(System.nanoTime() - started, done.succeeded()));
     }
 
@@ -239,6 +248,12 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
     private void revalidateInBackground(HeaderList asked, String primary, StoredResponse stale, HttpServerRequest request) {
         boolean[] led = new boolean[1];
         runtime.coalescer().fetch("validate:" + stale.key(), () -> originGet(request, asked, stale), led).onSuccess(response -> {
+            if (response.streaming()) {
+                if (led[0]) {
+                    response.rest().request().reset();
+                }
+                return;
+            }
             if (!led[0]) {
                 return;
             }

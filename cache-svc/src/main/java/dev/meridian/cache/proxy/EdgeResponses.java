@@ -102,6 +102,29 @@ final class EdgeResponses {
         return tag.startsWith("W/") ? tag.substring(2) : tag;
     }
 
+    /** A body over the cacheable size: the bytes read so far, then the rest relayed as it arrives. Not stored. */
+    void streamed(HttpServerRequest request, OriginResponse origin) {
+        HttpServerResponse response = request.response().setStatusCode(origin.status());
+        for (Header header : origin.headers().lines()) {
+            response.headers().add(header.name(), header.value());
+        }
+        response.headers().set("X-Cache", "BYPASS");
+        response.headers().set("Cache-Status", runtime.cacheName() + "; fwd=uri-miss; fwd-status=" + origin.status() + "; detail=too-large");
+        if (!response.headers().contains("Content-Length")) {
+            response.setChunked(true);
+        }
+        runtime.metrics().served("BYPASS", 0);
+        if (request.method() == HttpMethod.HEAD) {
+            origin.rest().request().reset();
+            response.end();
+            return;
+        }
+        if (origin.body().length > 0) {
+            response.write(Buffer.buffer(origin.body()));
+        }
+        origin.rest().pipeTo(response);
+    }
+
     void originError(HttpServerRequest request, OriginUnavailable error) {
         if (request.response().headWritten()) {
             request.response().reset();

@@ -39,13 +39,37 @@ final class OriginClient {
                 new PoolOptions().setHttp1MaxSize(poolSize).setMaxWaitQueueSize(10_000));
     }
 
-    /** Sends a request and buffers the whole answer. Failures become OriginUnavailable (502/504). */
-    Future<OriginResponse> fetch(HttpMethod method, String uri, HeaderList headers, Buffer body) {
+    /**
+     * A GET whose body is buffered up to {@code maxBytes}; a larger one (by Content-Length, or once
+     * it grows past the limit) comes back as a streaming response: the bytes so far plus the paused rest.
+     */
+    Future<OriginResponse> fetchUpTo(String uri, HeaderList headers, int maxBytes) {
         long sent = System.currentTimeMillis();
-        return open(method, uri, headers).compose(request -> (body == null ? request.send() : request.send(body))
-                .compose(response -> response.body().map(bytes -> new OriginResponse(response.statusCode(), headersOf(response),
-                        bytes.getBytes(), sent, System.currentTimeMillis()))))
-                .recover(error -> Future.failedFuture(unavailable(error)));
+        return open(HttpMethod.GET, uri, headers).compose(request -> request.send()).compose(response -> {
+            HeaderList received = headersOf(response);
+            String length = response.getHeader("Content-Length");
+            if (length != null && length.chars().allMatch(Character::isDigit) && !length.isEmpty() && Long.parseLong(length) > maxBytes) {
+                response.pause();
+                return Future.succeededFuture(new OriginResponse(response.statusCode(), received, new byte[0], sent,
+                        System.currentTimeMillis(), response));
+            }
+            io.vertx.core.Promise<OriginResponse> result = io.vertx.core.Promise.promise();
+            Buffer body = Buffer.buffer();
+            response.handler(chunk -> {
+                body.appendBuffer(chunk);
+                if (body.length() > maxBytes && !result.future().isComplete()) {
+                    response.pause();
+                    response.handler(null);
+                    response.endHandler(null);
+                    result.tryComplete(new OriginResponse(response.statusCode(), received, body.getBytes(), sent,
+                            System.currentTimeMillis(), response));
+                }
+            });
+            response.endHandler(v -> result.tryComplete(new OriginResponse(response.statusCode(), received, body.getBytes(), sent,
+                    System.currentTimeMillis())));
+            response.exceptionHandler(result::tryFail);
+            return result.future();
+        }).recover(error -> Future.failedFuture(unavailable(error)));
     }
 
     /** A request whose body and response the caller streams (pass-through). */
@@ -74,10 +98,6 @@ final class OriginClient {
             return new OriginUnavailable(504, "origin timed out");
         }
         return new OriginUnavailable(502, error instanceof ConnectException ? "origin refused the connection" : "origin failed: " + error.getMessage());
-    }
-
-    static List<Header> copy(HeaderList headers) {
-        return new ArrayList<>(headers.lines());
     }
 
     void close() {

@@ -120,6 +120,22 @@ public final class RedisStore {
         });
     }
 
+    /**
+     * What the L2 holds, as Redis reports it: keys in the database and memory used. (The database
+     * may hold more than the cache; counting only cache keys would need a full SCAN.)
+     */
+    public Future<java.util.Map<String, Object>> stats() {
+        return send(Request.cmd(Command.DBSIZE)).compose(keys -> send(Request.cmd(Command.INFO).arg("memory")).map(info -> {
+            long bytes = -1;
+            for (String line : info.toString().split("\r?\n")) {
+                if (line.startsWith("used_memory:")) {
+                    bytes = Long.parseLong(line.substring("used_memory:".length()).strip());
+                }
+            }
+            return java.util.Map.<String, Object>of("databaseKeys", keys.toLong(), "usedMemoryBytes", bytes);
+        }));
+    }
+
     public Future<Void> ping() {
         return send(Request.cmd(Command.PING)).mapEmpty();
     }

@@ -152,6 +152,10 @@ public final class TieredStore implements StreamConsumer, AutoCloseable {
         return tail != null && tail.connected();
     }
 
+    public Future<java.util.Map<String, Object>> l2Stats() {
+        return l2 == null ? Future.failedFuture("no shared tier") : guarded(l2::stats);
+    }
+
     public Future<Void> ping() {
         return l2 == null ? Future.failedFuture("no shared tier") : guarded(l2::ping);
     }

@@ -274,10 +274,18 @@ class CacheEdgeTest {
     @Test
     void bodiesOverTheSizeLimitPassUncached() throws Exception {
         String url = url("big", "size", "100000", "h", "Cache-Control: max-age=60");
+        HttpResponse<String> first = get(url);
+        assertEquals(100_000, first.body().length());
+        assertEquals("BYPASS", xCache(first));
+        assertTrue(cacheStatus(first).contains("detail=too-large"), cacheStatus(first));
         assertEquals(100_000, get(url).body().length());
-        HttpResponse<String> again = get(url);
-        assertEquals(100_000, again.body().length());
         assertEquals(2, hits("big"));
+        String chunked = url("big-chunked", "size", "300000", "chunked", "1", "h", "Cache-Control: max-age=60");
+        HttpResponse<String> streamed = get(chunked);
+        assertEquals(300_000, streamed.body().length(), "the bytes read before the limit, then the rest");
+        assertEquals("BYPASS", xCache(streamed));
+        assertEquals(300_000, get(chunked).body().length());
+        assertEquals(2, hits("big-chunked"));
     }
 
     @Test
@@ -429,6 +437,8 @@ class CacheEdgeTest {
 
     @Test
     void healthReportsTiersAndHitRatios() {
-        RestAssured.get("/health/cache").then().statusCode(200).body("l2.state", equalTo("up")).body("enabled", equalTo(true));
+        RestAssured.get("/health/cache").then().statusCode(200).body("l2.state", equalTo("up")).body("enabled", equalTo(true))
+                .body("l2.databaseKeys", org.hamcrest.Matchers.greaterThan(0)).body("l1.entries", org.hamcrest.Matchers.greaterThanOrEqualTo(0))
+                .body("hitRatio", org.hamcrest.Matchers.hasKey("5m"));
     }
 }

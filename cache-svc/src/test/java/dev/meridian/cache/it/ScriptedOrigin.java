@@ -133,7 +133,8 @@ public final class ScriptedOrigin implements QuarkusTestResourceLifecycleManager
             }
             exchange.getResponseHeaders().add("X-Origin-Hit", String.valueOf(HITS.get(path).get()));
             boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(status, head || status == 204 || status == 304 ? -1 : body.length);
+            long length = query.containsKey("chunked") ? 0 : body.length;
+            exchange.sendResponseHeaders(status, head || status == 204 || status == 304 ? -1 : length);
             if (!head && status != 204 && status != 304) {
                 exchange.getResponseBody().write(body);
             }
