@@ -94,7 +94,7 @@ public interface CacheConfig {
         @WithDefault("${CACHE_EVENT_LOOPS:0}")
         int eventLoops();
 
-        /** Longest request header section accepted; longer gets 431. */
+        /** Longest request header section accepted; longer gets 400. */
         @WithDefault("16384")
         int maxHeaderBytes();
 

@@ -112,6 +112,7 @@ public class CacheRuntime {
             server = vertx.createHttpServer(new HttpServerOptions().setHost(config.edge().host()).setPort(config.edge().port())
                     .setMaxHeaderSize(config.edge().maxHeaderBytes()).setTcpNoDelay(true).setCompressionSupported(false));
             server.requestHandler(new EdgeHandler(CacheRuntime.this, origin));
+            server.invalidRequestHandler(EdgeResponses::invalid);
             server.listen().<Void>mapEmpty().onComplete(started);
         }
 

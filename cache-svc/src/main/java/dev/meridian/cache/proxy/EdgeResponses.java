@@ -145,6 +145,22 @@ final class EdgeResponses {
                 .putHeader("X-Cache", "MISS").end();
     }
 
+    /**
+     * A request the HTTP decoder could not read (malformed request line, header section over the
+     * limit, bad framing): 400 with the reason, and the connection closed — what follows on it
+     * cannot be trusted to start where the decoder thinks it does.
+     */
+    static void invalid(HttpServerRequest request) {
+        Throwable failure = request.decoderResult() != null ? request.decoderResult().cause() : null;
+        String reason = failure == null ? "malformed request"
+                : failure.getClass().getSimpleName().contains("TooLongHttpHeader") ? "request header fields too large"
+                : failure.getClass().getSimpleName().contains("TooLongHttpLine") ? "request line too long"
+                : "malformed request: " + failure.getMessage();
+        request.response().setStatusCode(400).putHeader("Connection", "close")
+                .putHeader("Content-Type", "text/plain; charset=utf-8").end(reason + "\n")
+                .onComplete(done -> request.connection().close());
+    }
+
     /** A request the edge refuses to interpret: 400 and the connection closed. */
     void reject(HttpServerRequest request, int status, String why) {
         request.response().setStatusCode(status).putHeader("Connection", "close")
