@@ -111,7 +111,7 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
                 responses.gatewayTimeoutOnlyIfCached(request);
                 return;
             }
-            fetchAndServe(request, asked, primary, null, false);
+            fetchAndServe(request, asked, primary, null, asked.has("Authorization"));
             return;
         }
         CachePolicy.Use use = runtime.policy().use(entry, asked, System.currentTimeMillis());
@@ -126,7 +126,7 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
                 if (onlyIfCached) {
                     responses.gatewayTimeoutOnlyIfCached(request);
                 } else {
-                    fetchAndServe(request, asked, primary, entry, false);
+                    fetchAndServe(request, asked, primary, entry, asked.has("Authorization"));
                 }
             }
         }
@@ -137,7 +137,10 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
         return told.has("public") || told.has("s-maxage") || told.has("must-revalidate");
     }
 
-    /** Miss or validation: one origin request per key, its answer stored when allowed and shared when stored. */
+    /**
+     * Miss or validation: one origin request per key, its answer stored when allowed and shared when
+     * stored. {@code alone}: no coalescing (requests with credentials never share a flight).
+     */
     private void fetchAndServe(HttpServerRequest request, HeaderList asked, String primary, StoredResponse stale, boolean alone) {
         boolean[] led = {true};
         Future<OriginResponse> answer;
@@ -165,8 +168,9 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
                 }
                 return;
             }
-            if (!led[0] && !shareable(response, asked)) {
-                // Someone else's uncacheable answer (private, Set-Cookie…) is never handed to this client.
+            if (!led[0] && (!shareable(response, asked) || !response.headers().tokens("Vary").isEmpty())) {
+                // Someone else's uncacheable answer (private, Set-Cookie…) is never handed to this client,
+                // nor a Vary'd one, which may be the variant of the other request's headers.
                 fetchAndServe(request, asked, primary, stale, true);
                 return;
             }

@@ -220,6 +220,31 @@ class CacheEdgeTest {
     }
 
     @Test
+    void concurrentMissesForDifferentVariantsEachGetTheirOwn() throws Exception {
+        String url = url("vary-coalesce", "h", "Cache-Control: max-age=60", "h", "Vary: Accept-Language", "echo", "Accept-Language", "d", "300");
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (String language : List.of("en", "fr", "de", "en")) {
+            all.add(CLIENT.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:18080" + url)).header("Accept-Language", language).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<String> languages = List.of("en", "fr", "de", "en");
+        for (int i = 0; i < all.size(); i++) {
+            assertTrue(all.get(i).get().body().endsWith("Accept-Language=" + languages.get(i)), all.get(i).get().body());
+        }
+    }
+
+    @Test
+    void aRequestWithCredentialsNeverSharesAnotherRequestsFlight() throws Exception {
+        String url = url("auth-coalesce", "h", "Cache-Control: max-age=60", "echo", "Authorization", "d", "300");
+        var withToken = CLIENT.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:18080" + url)).header("Authorization", "Bearer secret").build(),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(50);
+        var anonymous = CLIENT.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:18080" + url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(withToken.get().body().endsWith("Authorization=Bearer secret"));
+        assertTrue(anonymous.get().body().endsWith("Authorization=null"), "never the other client's authorized answer");
+    }
+
+    @Test
     void unsafeMethodsInvalidateTheTargetAndItsLocations() throws Exception {
         String url = url("unsafe", "h", "Cache-Control: max-age=60");
         String other = url("unsafe-other", "h", "Cache-Control: max-age=60");

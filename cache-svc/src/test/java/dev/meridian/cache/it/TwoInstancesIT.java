@@ -89,7 +89,7 @@ class TwoInstancesIT {
         HttpRequest purge = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.httpPort() + "/admin/purge"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"prefixes\":[\"/t/" + RUN + "/\"]}")).build();
         assertEquals(200, CLIENT.send(purge, HttpResponse.BodyHandlers.ofString()).statusCode());
-        await().atMost(Duration.ofSeconds(2)).until(() -> xCache(edgeB, path).equals("MISS"));
+        await().atMost(Duration.ofSeconds(1)).until(() -> xCache(edgeB, path).equals("MISS"));
     }
 
     @Test
