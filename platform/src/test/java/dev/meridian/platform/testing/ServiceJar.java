@@ -28,7 +28,7 @@ public final class ServiceJar implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the module's jar with these environment variables and waits until it is live. */
+    /** Starts the module's jar with these environment variables and waits until it is ready. */
     public static ServiceJar start(String name, Map<String, String> environment) throws IOException, InterruptedException {
         int port = freePort();
         Path log = Files.createTempFile("meridian-" + name + "-", ".log");
@@ -40,11 +40,11 @@ public final class ServiceJar implements AutoCloseable {
         builder.environment().putAll(environment);
         ServiceJar service = new ServiceJar(builder.start(), port, log);
         Runtime.getRuntime().addShutdownHook(new Thread(service.process::destroyForcibly));
-        service.awaitLive();
+        service.awaitReady();
         return service;
     }
 
-    private void awaitLive() throws InterruptedException {
+    private void awaitReady() throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
@@ -52,7 +52,7 @@ public final class ServiceJar implements AutoCloseable {
                 throw new IllegalStateException("the service exited; see " + log);
             }
             try {
-                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/live")).build();
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build();
                 if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
@@ -61,7 +61,7 @@ public final class ServiceJar implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("the service did not become live in 90 s; see " + log);
+        throw new IllegalStateException("the service did not become ready in 90 s; see " + log);
     }
 
     public int httpPort() {

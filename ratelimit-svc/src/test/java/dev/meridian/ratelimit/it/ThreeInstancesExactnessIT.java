@@ -6,22 +6,16 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import dev.meridian.platform.testing.ServiceJar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -38,9 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ThreeInstancesExactnessIT {
 
     private static final int LIMIT = 100;
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
-    private static final List<Process> INSTANCES = new ArrayList<>();
-    private static final List<Integer> PORTS = new ArrayList<>();
+    private static final List<ServiceJar> INSTANCES = new ArrayList<>();
 
     @BeforeAll
     static void startThreeInstances() throws Exception {
@@ -52,44 +44,20 @@ class ThreeInstancesExactnessIT {
                     rate_limit: {unit: week, requests_per_unit: %d}
                 """.formatted(LIMIT));
         for (int i = 0; i < 3; i++) {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx256m", "-jar", JAR.toAbsolutePath().toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(new File(config.resolve("instance-" + i + ".log").toString()));
-            builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            builder.environment().put("RATELIMIT_CONFIG_DIR", config.toString());
-            builder.environment().put("RATELIMIT_REDIS_URL", "redis://127.0.0.1:16379");
-            builder.environment().put("RATELIMIT_INSTANCES", "3");
-            builder.environment().put("MERIDIAN_RATELIMIT_STORE_KEY_PREFIX", "meridian-it:rl:");
-            builder.environment().put("MERIDIAN_PLATFORM_FLAGS_HASH_KEY", "meridian-it:flags");
-            builder.environment().put("MERIDIAN_PLATFORM_FLAGS_CONTROL_STREAM", "meridian-it:control");
-            INSTANCES.add(builder.start());
-            PORTS.add(port);
-        }
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        for (int port : PORTS) {
-            while (!ready(http, port)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("ratelimit-svc on " + port + " did not become ready; logs in " + config);
-                }
-                Thread.sleep(200);
-            }
+            INSTANCES.add(ServiceJar.start("ratelimit-" + i, Map.of(
+                    "RATELIMIT_CONFIG_DIR", config.toString(),
+                    "RATELIMIT_REDIS_URL", "redis://127.0.0.1:16379",
+                    "RATELIMIT_INSTANCES", "3",
+                    "MERIDIAN_RATELIMIT_STORE_KEY_PREFIX", "meridian-it:rl:",
+                    "MERIDIAN_PLATFORM_FLAGS_HASH_KEY", "meridian-it:flags",
+                    "MERIDIAN_PLATFORM_FLAGS_CONTROL_STREAM", "meridian-it:control")));
         }
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        for (Process instance : INSTANCES) {
-            instance.destroy();
-        }
-        for (Process instance : INSTANCES) {
-            if (!instance.waitFor(15, TimeUnit.SECONDS)) {
-                instance.destroyForcibly();
-            }
+        for (ServiceJar instance : INSTANCES) {
+            instance.close();
         }
     }
 
@@ -97,8 +65,8 @@ class ThreeInstancesExactnessIT {
     void sixtyFourClientsOverThreeInstancesAdmitExactlyTheLimit() throws Exception {
         String user = UUID.randomUUID().toString();
         List<ManagedChannel> channels = new ArrayList<>();
-        for (int port : PORTS) {
-            channels.add(ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+        for (ServiceJar instance : INSTANCES) {
+            channels.add(ManagedChannelBuilder.forAddress("127.0.0.1", instance.httpPort()).usePlaintext().build());
         }
         RateLimitRequest request = RateLimitRequest.newBuilder().setDomain("exact")
                 .addDescriptors(RateLimitDescriptor.newBuilder()
@@ -134,21 +102,5 @@ class ThreeInstancesExactnessIT {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
-    }
-
-    private static boolean ready(HttpClient http, int port) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }
