@@ -10,6 +10,7 @@ declare -A MERIDIAN_PACKAGES=(
   ["/usr/sbin/nginx"]="nginx"
   ["/usr/bin/dig"]="bind9-dnsutils"
   ["/usr/bin/h2load"]="nghttp2-client"
+  ["/usr/bin/openssl"]="openssl"
 )
 
 install_missing() {

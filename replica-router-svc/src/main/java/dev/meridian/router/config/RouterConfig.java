@@ -56,6 +56,18 @@ public interface RouterConfig {
         @WithDefault("67108864")
         int maxMessageBytes();
 
+        /** PEM certificate chain for TLS to clients ({@code ROUTER_TLS_CERT}); without it SSLRequest is answered {@code N}. */
+        @WithDefault("${ROUTER_TLS_CERT:}")
+        Optional<Path> tlsCertificate();
+
+        /** PEM private key of that certificate ({@code ROUTER_TLS_KEY}). */
+        @WithDefault("${ROUTER_TLS_KEY:}")
+        Optional<Path> tlsKey();
+
+        /** Refuse clients that do not ask for TLS (28000), as a {@code hostssl}-only pg_hba.conf does. */
+        @WithDefault("${ROUTER_TLS_REQUIRED:false}")
+        boolean tlsRequired();
+
         /** A client must finish startup and authentication within this time. */
         @WithDefault("15s")
         Duration loginTimeout();

@@ -58,6 +58,7 @@ final class ClientSession implements ServerConnection.Owner {
     private boolean counted;
     private int[] key;
     private long loginTimer = -1;
+    private boolean secured;
 
     ClientSession(RouterRuntime runtime, LoopPools pools, NetSocket socket) {
         this.runtime = runtime;
@@ -127,7 +128,15 @@ final class ClientSession implements ServerConnection.Owner {
             return false;
         }
         StartupPacket startup = packet.get();
-        if (startup instanceof StartupPacket.SslRequest || startup instanceof StartupPacket.GssEncRequest) {
+        if (startup instanceof StartupPacket.SslRequest && tlsOffered() && !socket.isSsl()) {
+            // 'S' goes out in clear, then the handshake; the startup packet follows inside TLS.
+            socket.write(toBuffer(BackendMessages.negotiationAnswer(true)));
+            secured = true;
+            socket.upgradeToSsl().onFailure(e -> {
+                Log.debugf("TLS handshake failed: %s", e.getMessage());
+                close();
+            });
+        } else if (startup instanceof StartupPacket.SslRequest || startup instanceof StartupPacket.GssEncRequest) {
             socket.write(toBuffer(BackendMessages.negotiationAnswer(false)));
         } else if (startup instanceof StartupPacket.CancelRequest cancel) {
             ClientSession target = runtime.cancels().find(cancel.processId(), cancel.secretKey());
@@ -136,6 +145,10 @@ final class ClientSession implements ServerConnection.Owner {
             }
             close();
         } else if (startup instanceof StartupPacket.Startup login) {
+            if (runtime.config().listen().tlsRequired() && !secured) {
+                fatal("28000", "connection without TLS refused: this router requires TLS (sslmode=require)");
+                return true;
+            }
             beginLogin(login);
         }
         return true;
@@ -210,6 +223,10 @@ final class ClientSession implements ServerConnection.Owner {
         phase = new Ready();
         relay.ready(key[0]);
         drain();
+    }
+
+    private boolean tlsOffered() {
+        return runtime.config().listen().tlsCertificate().isPresent();
     }
 
     void onLoop(Runnable action) {

@@ -31,8 +31,16 @@ final class RouterListener extends AbstractVerticle {
         pools = new LoopPools(vertx, connector, perLoop, config.pool().acquireTimeout(), runtime.metrics()::pool);
         long every = Math.max(1000, Math.min(config.pool().idleTimeout().toMillis() / 2, 30_000));
         evictTimer = vertx.setPeriodic(every, id -> pools.evict(config.pool().idleTimeout(), config.pool().maxLifetime()));
-        server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
-                .setHost(config.listen().host()).setPort(config.listen().port()));
+        NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
+                .setHost(config.listen().host()).setPort(config.listen().port());
+        if (config.listen().tlsCertificate().isPresent()) {
+            // TLS starts per connection, after SSLRequest: the listener itself stays plain.
+            options.setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                    .setCertPath(config.listen().tlsCertificate().get().toString())
+                    .setKeyPath(config.listen().tlsKey().orElseThrow(() ->
+                            new IllegalArgumentException("meridian.router.listen.tls-certificate needs tls-key")).toString()));
+        }
+        server = vertx.createNetServer(options);
         server.connectHandler(socket -> new ClientSession(runtime, pools, socket).start());
         server.listen().<Void>mapEmpty().onComplete(started);
     }

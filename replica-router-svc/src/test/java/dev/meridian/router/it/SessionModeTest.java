@@ -17,20 +17,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Session pooling: one primary connection per client for its lifetime, reset before the next client. */
 @QuarkusTest
-@TestProfile(SessionModeTest.SessionPooling.class)
+@TestProfile(SessionModeTest.SessionPoolingOverTls.class)
 class SessionModeTest {
 
-    /** The router in session mode, on a port of its own, with one server connection to share. */
-    public static class SessionPooling implements QuarkusTestProfile {
+    /**
+     * The second router of the module's tests (one Quarkus boot serves both test classes): session
+     * mode with one server connection to share, on a port of its own, TLS required with a
+     * certificate made for the run.
+     */
+    public static class SessionPoolingOverTls implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            java.nio.file.Path[] pem = TestCertificate.create();
             return Map.of("meridian.router.pool.mode", "session", "meridian.router.listen.port", "16434",
-                    "meridian.router.pool.size", "1", "meridian.router.listen.event-loops", "1");
+                    "meridian.router.pool.size", "1", "meridian.router.listen.event-loops", "1",
+                    "meridian.router.listen.tls-certificate", pem[0].toString(), "meridian.router.listen.tls-key", pem[1].toString(),
+                    "meridian.router.listen.tls-required", "true");
         }
     }
 
+    static final String TLS_URL = "jdbc:postgresql://127.0.0.1:16434/meridian?user=meridian&password=meridian"
+            + "&sslmode=require&sslfactory=org.postgresql.ssl.NonValidatingFactory";
+
     private static Connection client() throws SQLException {
-        return LocalPostgres.connect("jdbc:postgresql://127.0.0.1:16434/meridian?user=meridian&password=meridian", null, null);
+        return LocalPostgres.connect(TLS_URL, null, null);
     }
 
     @Test
