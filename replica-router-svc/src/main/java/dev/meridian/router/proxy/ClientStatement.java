@@ -4,8 +4,8 @@ import dev.meridian.router.routing.StatementInfo;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,12 +19,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 record ClientStatement(String serverName, byte[] parseTail, StatementInfo info) {
 
-    private static final ConcurrentMap<String, String> NAMES = new ConcurrentHashMap<>();
+    /**
+     * Names by statement text and parameter types, bounded: an application that generates endless
+     * distinct statements must not grow the router without limit. A name evicted and asked for
+     * again gets a new one; backends that prepared the old one keep it until they are recycled.
+     */
+    private static final Cache<String, String> NAMES = Caffeine.newBuilder().maximumSize(100_000).build();
     private static final AtomicLong NEXT = new AtomicLong();
 
     static String serverNameFor(byte[] parseTail) {
         String key = new String(parseTail, StandardCharsets.ISO_8859_1);
-        return NAMES.computeIfAbsent(key, k -> "meridian_" + NEXT.incrementAndGet());
+        return NAMES.get(key, k -> "meridian_" + NEXT.incrementAndGet());
     }
 
     boolean unnamed() {
