@@ -28,7 +28,7 @@ public class CacheHealthResource {
         body.put("hitRatio", Map.of("1m", finite(windows.ratio(1)), "5m", finite(windows.ratio(5)), "15m", finite(windows.ratio(15))));
         body.put("l1", Map.of("entries", runtime.store().l1().entries(), "bytes", runtime.store().l1().bytes()));
         body.put("origin", Map.of("url", runtime.config().origin(), "lastFailureMillis", runtime.lastOriginFailureMillis()));
-        body.put("coalesced", runtime.coalescedJoins());
+        body.put("coalesced", (long) runtime.metrics().coalescedCount());
         if (!runtime.store().sharedTier()) {
             body.put("l2", Map.of("state", "not configured"));
             return Uni.createFrom().item(body);

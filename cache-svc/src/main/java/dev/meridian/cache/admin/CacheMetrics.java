@@ -65,8 +65,4 @@ public final class CacheMetrics {
     public HitWindows windows() {
         return windows;
     }
-
-    public double count(String xCache) {
-        return byStatus.get(xCache).count();
-    }
 }

@@ -157,8 +157,4 @@ public class CacheRuntime {
     Coalescer coalescer() {
         return coalescer;
     }
-
-    public long coalescedJoins() {
-        return coalescer.joined();
-    }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -15,20 +14,17 @@ import java.util.function.Supplier;
 final class Coalescer {
 
     private final ConcurrentMap<String, Future<OriginResponse>> inFlight = new ConcurrentHashMap<>();
-    private final LongAdder joined = new LongAdder();
 
     /** The in-flight fetch for the key, started with {@code fetch} if there is none. {@code led[0]} says who started it. */
     Future<OriginResponse> fetch(String key, Supplier<Future<OriginResponse>> fetch, boolean[] led) {
         Future<OriginResponse> running = inFlight.get(key);
         if (running != null) {
-            joined.increment();
             led[0] = false;
             return running;
         }
         io.vertx.core.Promise<OriginResponse> promise = io.vertx.core.Promise.promise();
         Future<OriginResponse> existing = inFlight.putIfAbsent(key, promise.future());
         if (existing != null) {
-            joined.increment();
             led[0] = false;
             return existing;
         }
@@ -38,9 +34,5 @@ final class Coalescer {
             promise.handle(done);
         });
         return promise.future();
-    }
-
-    long joined() {
-        return joined.sum();
     }
 }

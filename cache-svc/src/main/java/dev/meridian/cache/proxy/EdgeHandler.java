@@ -19,7 +19,6 @@ import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One request at the edge: key, lookup (L1, then L2), RFC 9111 decision, origin on miss or for
@@ -31,11 +30,13 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
     private final CacheRuntime runtime;
     private final OriginClient origin;
     private final EdgeResponses responses;
+    private final PassThrough passThrough;
 
     EdgeHandler(CacheRuntime runtime, OriginClient origin) {
         this.runtime = runtime;
         this.origin = origin;
         this.responses = new EdgeResponses(runtime);
+        this.passThrough = new PassThrough(runtime, origin, responses);
     }
 
     @Override
@@ -52,18 +53,18 @@ final class EdgeHandler implements Handler<HttpServerRequest> {
         HttpMethod method = request.method();
         boolean cacheable = method == HttpMethod.GET || method == HttpMethod.HEAD;
         if (!runtime.flags().isEnabled(Flag.EDGE_CACHE)) {
-            new PassThrough(runtime, origin, responses).run(request, "BYPASS", "fwd=bypass", null);
+            passThrough.run(request, "BYPASS", "fwd=bypass", null);
             return;
         }
         if (!cacheable) {
-            new PassThrough(runtime, origin, responses).run(request, "BYPASS", "fwd=method", this::invalidateAfterUnsafe);
+            passThrough.run(request, "BYPASS", "fwd=method", this::invalidateAfterUnsafe);
             return;
         }
-        HeaderList asked = HopByHop.from(request.headers(), Set.of());
+        HeaderList asked = HopByHop.from(request.headers());
         Directives directives = Directives.parse(asked.all("Cache-Control"));
         if (asked.has("Range") || directives.has("no-store")) {
             // Ranges are answered by the origin, so a stored representation can never yield the wrong bytes.
-            new PassThrough(runtime, origin, responses).run(request, "BYPASS", "fwd=request", null);
+            passThrough.run(request, "BYPASS", "fwd=request", null);
             return;
         }
         String authority = request.authority() != null ? request.authority().toString() : request.host();

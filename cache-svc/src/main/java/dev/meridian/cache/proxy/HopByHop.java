@@ -27,7 +27,7 @@ final class HopByHop {
     private HopByHop() {
     }
 
-    static HeaderList from(MultiMap headers, Set<String> alsoDrop) {
+    static HeaderList from(MultiMap headers) {
         Set<String> listed = Set.of();
         List<String> connection = headers.getAll("Connection");
         if (!connection.isEmpty()) {
@@ -41,7 +41,7 @@ final class HopByHop {
         List<Header> lines = new ArrayList<>(headers.size());
         for (var entry : headers) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !alsoDrop.contains(name) && !listed.contains(name)) {
+            if (!HOP_BY_HOP.contains(name) && !listed.contains(name)) {
                 lines.add(new Header(entry.getKey(), entry.getValue()));
             }
         }

@@ -18,7 +18,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /** HTTP/1.1 to the origin, with a pool per event loop and a deadline per request. */
@@ -84,7 +83,7 @@ final class OriginClient {
     }
 
     static HeaderList headersOf(HttpClientResponse response) {
-        return HopByHop.from(response.headers(), Set.of());
+        return HopByHop.from(response.headers());
     }
 
     static OriginUnavailable unavailable(Throwable error) {

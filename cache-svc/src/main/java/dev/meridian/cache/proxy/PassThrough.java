@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerResponse;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** A request the cache does not keep: streamed to the origin and back, bodies never buffered whole. */
 final class PassThrough {
@@ -30,7 +29,7 @@ final class PassThrough {
 
     void run(HttpServerRequest request, String xCache, String cacheStatus, AfterResponse after) {
         request.pause();
-        List<Header> headers = new ArrayList<>(HopByHop.from(request.headers(), Set.of()).lines());
+        List<Header> headers = new ArrayList<>(HopByHop.from(request.headers()).lines());
         headers.add(new Header("X-Forwarded-For", request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress()));
         long started = System.nanoTime();
         origin.open(request.method(), request.uri(), new HeaderList(headers)).onComplete(opened -> {

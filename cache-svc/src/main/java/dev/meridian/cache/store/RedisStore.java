@@ -136,10 +136,6 @@ public final class RedisStore {
         }));
     }
 
-    public Future<Void> ping() {
-        return send(Request.cmd(Command.PING)).mapEmpty();
-    }
-
     public Redis client() {
         return redis;
     }

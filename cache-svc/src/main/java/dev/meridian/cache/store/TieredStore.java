@@ -143,21 +143,12 @@ public final class TieredStore implements StreamConsumer, AutoCloseable {
         }
     }
 
-    @Override
-    public void onDisconnected(Throwable cause) {
-        // Invalidations may be missed while disconnected; the tail resumes after the last one it saw.
-    }
-
     public boolean following() {
         return tail != null && tail.connected();
     }
 
     public Future<java.util.Map<String, Object>> l2Stats() {
         return l2 == null ? Future.failedFuture("no shared tier") : guarded(l2::stats);
-    }
-
-    public Future<Void> ping() {
-        return l2 == null ? Future.failedFuture("no shared tier") : guarded(l2::ping);
     }
 
     public long l2Errors() {

@@ -15,7 +15,6 @@ public final class WarmJob {
 
     private final String id;
     private final int total;
-    private final Instant started = Instant.now();
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final List<Result> results = Collections.synchronizedList(new ArrayList<>());
@@ -25,7 +24,7 @@ public final class WarmJob {
         this.id = id;
         this.total = total;
         if (total == 0) {
-            finished = started;
+            finished = Instant.now();
         }
     }
 
@@ -53,10 +52,6 @@ public final class WarmJob {
 
     public int failed() {
         return failed.get();
-    }
-
-    public Instant started() {
-        return started;
     }
 
     public Instant finished() {

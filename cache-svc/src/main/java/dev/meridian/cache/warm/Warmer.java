@@ -1,6 +1,5 @@
 package dev.meridian.cache.warm;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -73,9 +72,5 @@ public final class Warmer {
                     job.record(done.result());
                     next(job, queue, host);
                 });
-    }
-
-    Future<Void> close() {
-        return client.close();
     }
 }

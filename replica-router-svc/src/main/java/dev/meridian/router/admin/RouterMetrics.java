@@ -24,7 +24,8 @@ public final class RouterMetrics {
     private final Counter primaryWrites;
     private final Counter replicaReads;
     private final Counter replicaWrites;
-    private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+    private final Timer primaryLatency;
+    private final Timer replicaLatency;
     private final Map<String, PoolGauges> pools = new ConcurrentHashMap<>();
     private final Counter protocolErrors;
     private final Counter authFailures;
@@ -50,6 +51,8 @@ public final class RouterMetrics {
             Gauge.builder(MeterNames.of(SVC, "pool.waiting"), gauges.waiting, java.util.concurrent.atomic.AtomicInteger::get)
                     .description("Clients waiting for a server connection").tag("backend", name).register(registry);
         }
+        primaryLatency = latency(registry, "primary");
+        replicaLatency = latency(registry, "replica");
         primaryReads = statements("primary", "read");
         primaryWrites = statements("primary", "write");
         replicaReads = statements("replica", "read");
@@ -77,10 +80,14 @@ public final class RouterMetrics {
                 .tags("role", role, "kind", kind).register(registry);
     }
 
-    public void latency(String role, long nanos) {
-        latency.computeIfAbsent(role, r -> Timer.builder(MeterNames.of(SVC, "statement.duration"))
+    public void latency(boolean toPrimary, long nanos) {
+        (toPrimary ? primaryLatency : replicaLatency).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static Timer latency(MeterRegistry registry, String role) {
+        return Timer.builder(MeterNames.of(SVC, "statement.duration"))
                 .description("From sending a statement to the backend to its ReadyForQuery")
-                .tag("role", r).publishPercentileHistogram().register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+                .tag("role", role).publishPercentileHistogram().register(registry);
     }
 
     public void protocolError() {

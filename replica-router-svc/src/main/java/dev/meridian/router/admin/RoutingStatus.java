@@ -48,7 +48,7 @@ public class RoutingStatus {
             backends.add(new Backend(node.name(), node.acceptsWrites() ? "primary" : "replica", state(node, writer),
                     node.address().hostPort(), node.lagBytes(), node.lagSeconds(), Lsn.format(node.replayLsn()),
                     node.statementsRouted(), node.readsRouted(), node.errors(), node.outstanding().get(),
-                    breakers.breaker("router-" + node.name()).state().name().toLowerCase(), node.lastError(),
+                    breakers.breaker(dev.meridian.router.probe.BackendProber.breakerName(node)).state().name().toLowerCase(), node.lastError(),
                     new Pool(gauges.inUse.get(), gauges.idle.get(), gauges.waiting.get())));
         }
         String status = writer.health() == BackendNode.Health.DOWN ? "DOWN" : "UP";

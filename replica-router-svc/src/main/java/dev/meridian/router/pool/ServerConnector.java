@@ -5,6 +5,7 @@ import dev.meridian.router.auth.Md5Password;
 import dev.meridian.router.auth.ScramClientExchange;
 import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.wire.BackendMessage;
+import dev.meridian.router.wire.Buffers;
 import dev.meridian.router.wire.FrameReader;
 import dev.meridian.router.wire.FrontendMessages;
 import dev.meridian.router.wire.MessageDecoder;
@@ -101,7 +102,7 @@ public final class ServerConnector {
             parameters.put("application_name", "meridian-router");
             socket.handler(this::onData);
             socket.closeHandler(v -> result.tryFail(new BackendError("08006", node.name() + " closed the connection during startup")));
-            socket.write(Buffer.buffer(bytes(FrontendMessages.startup(parameters))));
+            socket.write(Buffers.of(FrontendMessages.startup(parameters)));
         }
 
         private void onData(Buffer data) {
@@ -124,7 +125,7 @@ public final class ServerConnector {
                 case 'R' -> authenticate(message);
                 case 'S' -> {
                     ByteBuffer body = message.body().duplicate();
-                    reported.put(cString(body), cString(body));
+                    reported.put(MessageDecoder.cString(body, "ParameterStatus"), MessageDecoder.cString(body, "ParameterStatus"));
                 }
                 case 'K' -> {
                     processId = message.body().getInt(0);
@@ -183,7 +184,7 @@ public final class ServerConnector {
         }
 
         private void send(ByteBuffer message) {
-            socket.write(Buffer.buffer(bytes(message)));
+            socket.write(Buffers.of(message));
         }
     }
 
@@ -202,21 +203,4 @@ public final class ServerConnector {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static String cString(ByteBuffer buffer) {
-        int start = buffer.position();
-        int end = start;
-        while (buffer.get(end) != 0) {
-            end++;
-        }
-        byte[] bytes = new byte[end - start];
-        buffer.get(bytes);
-        buffer.get();
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    static byte[] bytes(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
-    }
 }

@@ -80,7 +80,7 @@ public final class BackendProber implements AutoCloseable {
     }
 
     private Future<Void> probe(BackendNode node) {
-        Breaker breaker = breakers.breaker("router-" + node.name());
+        Breaker breaker = breakers.breaker(breakerName(node));
         long started = System.nanoTime();
         Uni<RowSet<Row>> query = breaker.call(() -> Uni.createFrom().completionStage(
                 withTimeout(pools.get(node).query(PROBE_SQL).execute(), settings.timeout()).toCompletionStage()));
@@ -104,6 +104,11 @@ public final class BackendProber implements AutoCloseable {
             done.complete();
         });
         return done.future();
+    }
+
+    /** The circuit breaker the prober drives for a backend; routing and status read the same one. */
+    public static String breakerName(BackendNode node) {
+        return "router-" + node.name();
     }
 
     private void sampleWriter() {

@@ -5,6 +5,7 @@ import dev.meridian.router.auth.BackendCredentials;
 import dev.meridian.router.pool.BackendError;
 import dev.meridian.router.pool.ServerConnection;
 import dev.meridian.router.wire.BackendMessages;
+import dev.meridian.router.wire.Buffers;
 import dev.meridian.router.wire.FrameReader;
 import dev.meridian.router.wire.FrontendMessage;
 import dev.meridian.router.wire.MessageDecoder;
@@ -130,14 +131,14 @@ final class ClientSession implements ServerConnection.Owner {
         StartupPacket startup = packet.get();
         if (startup instanceof StartupPacket.SslRequest && tlsOffered() && !socket.isSsl()) {
             // 'S' goes out in clear, then the handshake; the startup packet follows inside TLS.
-            socket.write(toBuffer(BackendMessages.negotiationAnswer(true)));
+            socket.write(Buffers.of(BackendMessages.negotiationAnswer(true)));
             secured = true;
             socket.upgradeToSsl().onFailure(e -> {
                 Log.debugf("TLS handshake failed: %s", e.getMessage());
                 close();
             });
         } else if (startup instanceof StartupPacket.SslRequest || startup instanceof StartupPacket.GssEncRequest) {
-            socket.write(toBuffer(BackendMessages.negotiationAnswer(false)));
+            socket.write(Buffers.of(BackendMessages.negotiationAnswer(false)));
         } else if (startup instanceof StartupPacket.CancelRequest cancel) {
             ClientSession target = runtime.cancels().find(cancel.processId(), cancel.secretKey());
             if (target != null) {
@@ -183,7 +184,7 @@ final class ClientSession implements ServerConnection.Owner {
             ClientAuthentication exchange = ClientAuthentication.begin(user, credential,
                     runtime.config().auth().type().equalsIgnoreCase("md5"));
             phase = new Authenticating(exchange);
-            socket.write(toBuffer(exchange.request()));
+            socket.write(Buffers.of(exchange.request()));
             drain();
         }));
     }
@@ -191,11 +192,11 @@ final class ClientSession implements ServerConnection.Owner {
     private void authenticate(ClientAuthentication exchange, FrontendMessage message) {
         ByteBuffer reply = exchange.answer(message);
         if (reply != null) {
-            socket.write(toBuffer(reply));
+            socket.write(Buffers.of(reply));
         }
         if (exchange.done()) {
             exchange.provenKeys().ifPresent(relay::provenKeys);
-            socket.write(toBuffer(BackendMessages.authenticationOk()));
+            socket.write(Buffers.of(BackendMessages.authenticationOk()));
             phase = new LoggingIn();
             relay.checkBackendLogin().onComplete(checked -> onLoop(() -> finishLogin(checked)));
         }
@@ -215,10 +216,10 @@ final class ClientSession implements ServerConnection.Owner {
         Buffer out = Buffer.buffer();
         checked.result().forEach((name, value) -> {
             String own = relay.settings().explicit(SessionSettings.canonical(name) == null ? name : SessionSettings.canonical(name));
-            out.appendBuffer(toBuffer(BackendMessages.parameterStatus(name, own != null ? own : value)));
+            out.appendBuffer(Buffers.of(BackendMessages.parameterStatus(name, own != null ? own : value)));
         });
-        out.appendBuffer(toBuffer(BackendMessages.backendKeyData(key[0], key[1])));
-        out.appendBuffer(toBuffer(BackendMessages.readyForQuery('I')));
+        out.appendBuffer(Buffers.of(BackendMessages.backendKeyData(key[0], key[1])));
+        out.appendBuffer(Buffers.of(BackendMessages.readyForQuery('I')));
         socket.write(out);
         phase = new Ready();
         relay.ready(key[0]);
@@ -257,7 +258,7 @@ final class ClientSession implements ServerConnection.Owner {
             return;
         }
         relay.flush();
-        socket.write(toBuffer(BackendMessages.fatal(sqlState, message)));
+        socket.write(Buffers.of(BackendMessages.fatal(sqlState, message)));
         close();
     }
 
@@ -279,11 +280,5 @@ final class ClientSession implements ServerConnection.Owner {
 
     boolean closed() {
         return phase instanceof Closed;
-    }
-
-    static Buffer toBuffer(ByteBuffer message) {
-        byte[] bytes = new byte[message.remaining()];
-        message.duplicate().get(bytes);
-        return Buffer.buffer(bytes);
     }
 }

@@ -23,7 +23,6 @@ final class ResponseSequencer {
     }
 
     private final ArrayDeque<Expectation> queue = new ArrayDeque<>();
-    private int readyPending;
     private long lastReadyStartedNanos;
 
     void expect(Kind kind) {
@@ -32,9 +31,6 @@ final class ResponseSequencer {
 
     /** {@code statement}: the server-side name a PARSE or HIDDEN_PARSE creates. */
     void expect(Kind kind, String statement) {
-        if (kind == Kind.SYNC || kind == Kind.QUERY || kind == Kind.HIDDEN_QUERY) {
-            readyPending++;
-        }
         queue.add(new Expectation(kind, statement, null, System.nanoTime()));
     }
 
@@ -90,7 +86,6 @@ final class ResponseSequencer {
         }
         if (type == 'Z') {
             queue.poll();
-            readyPending--;
             lastReadyStartedNanos = head.startedNanos;
             return hidden ? Verdict.DROP : Verdict.FORWARD;
         }
@@ -126,11 +121,6 @@ final class ResponseSequencer {
         return queue.isEmpty();
     }
 
-    /** ReadyForQuery messages still to come. */
-    int readyPending() {
-        return readyPending;
-    }
-
     /** When the unit the last ReadyForQuery ended was sent. */
     long lastReadyStartedNanos() {
         return lastReadyStartedNanos;
@@ -138,6 +128,5 @@ final class ResponseSequencer {
 
     void clear() {
         queue.clear();
-        readyPending = 0;
     }
 }

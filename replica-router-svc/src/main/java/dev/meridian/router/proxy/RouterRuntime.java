@@ -84,7 +84,7 @@ public class RouterRuntime {
                 .map(list -> (java.util.Set<String>) new HashSet<>(list)).orElse(StatementClassifier.DEFAULT_WRITING_FUNCTIONS));
         selector = new TargetSelector(cluster, Consistency.parse(config.routing().consistency()), config.routing().maxLagBytes(),
                 config.routing().maxLag(), config.routing().primaryReadWeight(), () -> flags.isEnabled(Flag.REPLICA_ROUTING),
-                node -> breakers.breaker(breakerName(node)).state() == CircuitBreakerState.OPEN, new WriteLedger());
+                node -> breakers.breaker(BackendProber.breakerName(node)).state() == CircuitBreakerState.OPEN, new WriteLedger());
         credentials = new CredentialSource(userlist(), authPool(primary), config.auth().query().orElse(null));
         metrics = new RouterMetrics(registry, cluster, clients::get);
         prober = new BackendProber(vertx, cluster, config.probe(), breakers);
@@ -134,10 +134,6 @@ public class RouterRuntime {
                 .setDatabase(primary.database()).setUser(role[0]).setPassword(role.length > 1 ? role[1] : null);
         authPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build();
         return authPool;
-    }
-
-    static String breakerName(BackendNode node) {
-        return "router-" + node.name();
     }
 
     public BackendCluster cluster() {

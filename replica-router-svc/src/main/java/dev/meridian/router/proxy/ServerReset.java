@@ -3,6 +3,7 @@ package dev.meridian.router.proxy;
 import dev.meridian.router.pool.BackendPool;
 import dev.meridian.router.pool.ServerConnection;
 import dev.meridian.router.wire.BackendMessage;
+import dev.meridian.router.wire.Buffers;
 import dev.meridian.router.wire.FrontendMessages;
 import io.vertx.core.buffer.Buffer;
 
@@ -21,7 +22,7 @@ final class ServerReset implements ServerConnection.Owner {
 
     static void run(ServerConnection connection, BackendPool pool) {
         connection.owner(new ServerReset(pool));
-        connection.write(ClientSession.toBuffer(FrontendMessages.query("DISCARD ALL")));
+        connection.write(Buffers.of(FrontendMessages.query("DISCARD ALL")));
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.meridian.router.routing.StatementInfo;
 import dev.meridian.router.routing.TransactionEffect;
 import dev.meridian.router.wire.BackendMessage;
 import dev.meridian.router.wire.BackendMessages;
+import dev.meridian.router.wire.Buffers;
 import dev.meridian.router.wire.FrameReader;
 import dev.meridian.router.wire.FrontendMessage;
 import dev.meridian.router.wire.FrontendMessages;
@@ -245,7 +246,7 @@ final class StatementRelay {
         if (kind == 'S' && !name.isEmpty()) {
             // The backend keeps it for every client that prepares the same text; the client sees it closed.
             statements.remove(name);
-            batch.add(new Step.Synthetic(ClientSession.toBuffer(BackendMessages.closeComplete())));
+            batch.add(new Step.Synthetic(Buffers.of(BackendMessages.closeComplete())));
         } else {
             batch.add(new Step.Raw(raw, ResponseSequencer.Kind.CLOSE));
         }
@@ -356,7 +357,7 @@ final class StatementRelay {
         }
         String sync = settings.synchronise(connection.applied(), connection.defaults());
         if (sync != null) {
-            toServer.appendBuffer(ClientSession.toBuffer(FrontendMessages.query(sync)));
+            toServer.appendBuffer(Buffers.of(FrontendMessages.query(sync)));
             responses.expect(ResponseSequencer.Kind.HIDDEN_QUERY);
         }
         if (deferredBegin != null) {
@@ -382,7 +383,7 @@ final class StatementRelay {
                     responses.expect(ResponseSequencer.Kind.PARSE);
                     serverUnnamed = statement;
                 } else if (connection.prepared().contains(statement.serverName())) {
-                    responses.synthetic(ClientSession.toBuffer(BackendMessages.parseComplete()));
+                    responses.synthetic(Buffers.of(BackendMessages.parseComplete()));
                 } else {
                     toServer.appendBuffer(statement.parseMessage());
                     responses.expect(ResponseSequencer.Kind.PARSE, statement.serverName());
@@ -444,7 +445,7 @@ final class StatementRelay {
     private void reply(ByteBuffer... messages) {
         Buffer out = Buffer.buffer();
         for (ByteBuffer message : messages) {
-            out.appendBuffer(ClientSession.toBuffer(message));
+            out.appendBuffer(Buffers.of(message));
         }
         session.socket().write(out);
     }
@@ -529,7 +530,7 @@ final class StatementRelay {
             case 'Z' -> {
                 serverStatus = (char) message.body().get(0);
                 if (verdict == ResponseSequencer.Verdict.FORWARD) {
-                    runtime.metrics().latency(serverIsRead ? "replica" : "primary", System.nanoTime() - responses.lastReadyStartedNanos());
+                    runtime.metrics().latency(!serverIsRead, System.nanoTime() - responses.lastReadyStartedNanos());
                 }
                 if (serverStatus == 'I' && wrote) {
                     runtime.selector().writes().committed(scope, System.nanoTime());
