@@ -50,7 +50,7 @@ service_env() {
       local port=8104
       [[ $1 == ws-cluster-svc-2 ]] && port=8114
       [[ $1 == ws-cluster-svc-3 ]] && port=8124
-      echo "${common[*]} QUARKUS_HTTP_PORT=$port WS_NODE_ID=$1 WS_ADVERTISE=ws://127.0.0.1:$port/connection/websocket WS_ALLOW_ANONYMOUS=true WS_JWT_HMAC_SECRET=meridian-local-dev-secret"
+      echo "${common[*]} QUARKUS_HTTP_PORT=$port WS_NODE_ID=$1 WS_ADVERTISE=ws://127.0.0.1:$port/connection/websocket WS_ALLOW_ANONYMOUS=true WS_JWT_HMAC_SECRET=meridian-local-development-secret-0123456789"
       ;;
     *) echo "${common[*]}" ;;
   esac

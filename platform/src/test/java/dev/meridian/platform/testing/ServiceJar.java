@@ -68,6 +68,17 @@ public final class ServiceJar implements AutoCloseable {
         return httpPort;
     }
 
+    /** The process id, for tests that freeze (SIGSTOP) or kill a service. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Ends the process at once (SIGKILL): a crash, not a shutdown. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(15, TimeUnit.SECONDS);
+    }
+
     public Path log() {
         return log;
     }

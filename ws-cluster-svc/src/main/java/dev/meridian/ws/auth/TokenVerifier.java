@@ -40,7 +40,7 @@ public final class TokenVerifier {
 
     public TokenVerifier(Optional<String> hmacSecret, Optional<PublicKey> rsaKey, Optional<String> audience,
             Optional<String> issuer, Clock clock) {
-        this.hmacKey = hmacSecret.filter(s -> !s.isBlank()).map(s -> new HmacKey(s.getBytes(StandardCharsets.UTF_8))).orElse(null);
+        this.hmacKey = hmacSecret.filter(s -> !s.isBlank()).map(TokenVerifier::hmacKey).orElse(null);
         this.rsaKey = rsaKey.orElse(null);
         this.audience = audience;
         this.issuer = issuer;
@@ -53,6 +53,15 @@ public final class TokenVerifier {
             allowed.add(AlgorithmIdentifiers.RSA_USING_SHA256);
         }
         this.algorithms = allowed.toArray(String[]::new);
+    }
+
+    private static Key hmacKey(String secret) {
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < 32) {
+            // RFC 7518 §3.2: an HS256 key must be at least as long as the hash (256 bits).
+            throw new IllegalArgumentException("WS_JWT_HMAC_SECRET must be at least 32 bytes for HS256 (RFC 7518 3.2), got " + bytes.length);
+        }
+        return new HmacKey(bytes);
     }
 
     /** Whether any key is configured; without one every token is refused. */
