@@ -291,6 +291,8 @@ public final class ChannelHub {
         last = publication.offset();
         String frame = null;
         int count = 0;
+        // One task per event loop flushes all its connections: not one cross-thread wake-up per subscriber.
+        Map<java.util.concurrent.Executor, List<Subscriber>> wake = new java.util.IdentityHashMap<>();
         for (Member member : members.values()) {
             if (publication.offset() <= member.after) {
                 continue;
@@ -302,9 +304,14 @@ public final class ChannelHub {
             if (frame == null) {
                 frame = hubs.replies().publicationPush(channel, publication);
             }
-            member.request.subscriber().send(frame);
+            Subscriber subscriber = member.request.subscriber();
+            java.util.concurrent.Executor loop = subscriber.enqueue(frame);
+            if (loop != null) {
+                wake.computeIfAbsent(loop, l -> new ArrayList<>()).add(subscriber);
+            }
             count++;
         }
+        wake.forEach((loop, subscribers) -> loop.execute(() -> subscribers.forEach(Subscriber::flush)));
         hubs.metrics().delivered(count, publication.timeMillis(), hubs.clock().millis());
     }
 

@@ -12,6 +12,15 @@ public interface Subscriber {
     void send(String frame);
 
     /**
+     * Queues a frame like {@link #send} but leaves waking the connection to the caller: returns the
+     * event loop to run {@link #flush()} on, or null when a flush is already due.
+     */
+    java.util.concurrent.Executor enqueue(String frame);
+
+    /** Writes queued frames; only on the executor {@link #enqueue} returned. */
+    void flush();
+
+    /**
      * The hub dropped this subscription (its position could not be kept): the connection forgets it
      * and sends an unsubscribe push with {@code code}, after which the SDK subscribes again and recovers.
      */

@@ -34,6 +34,7 @@ public final class ClientSession implements Subscriber {
     private final Gateway gateway;
     private final ServerWebSocket socket;
     private final Context context;
+    private final java.util.concurrent.Executor eventLoop;
     private final String clientId = UUID.randomUUID().toString();
     private final Outbound outbound;
     private final CommandRate rate;
@@ -50,6 +51,8 @@ public final class ClientSession implements Subscriber {
         this.gateway = gateway;
         this.socket = socket;
         this.context = context;
+        // The netty loop behind the (possibly duplicated) context: fan-out wakes each loop once.
+        this.eventLoop = ((io.vertx.core.impl.ContextInternal) context).nettyEventLoop();
         this.outbound = new Outbound(socket, context, gateway.config.limits().queueBytes(), this::tooSlow);
         this.rate = new CommandRate(gateway.config.limits().commandsPerSecond(), gateway.clock.millis());
         this.channels = new ChannelCommands(gateway, this);
@@ -299,6 +302,16 @@ public final class ClientSession implements Subscriber {
     @Override
     public void send(String frame) {
         outbound.offer(frame);
+    }
+
+    @Override
+    public java.util.concurrent.Executor enqueue(String frame) {
+        return outbound.enqueue(frame) ? eventLoop : null;
+    }
+
+    @Override
+    public void flush() {
+        outbound.flush();
     }
 
     @Override

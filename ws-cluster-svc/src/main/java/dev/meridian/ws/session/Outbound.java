@@ -36,19 +36,27 @@ final class Outbound {
     }
 
     void offer(String frame) {
+        if (enqueue(frame)) {
+            context.runOnContext(v -> flush());
+        }
+    }
+
+    /**
+     * Queues a frame without waking the connection's loop. True when the caller must see to a
+     * {@link #flush()} on that loop: fan-out uses it to wake each loop once for all its connections.
+     */
+    boolean enqueue(String frame) {
         if (closed) {
-            return;
+            return false;
         }
         if (queuedChars.addAndGet(frame.length()) > maxChars) {
             closed = true;
             queue.clear();
             context.runOnContext(v -> onOverflow.run());
-            return;
+            return false;
         }
         queue.add(frame);
-        if (scheduled.compareAndSet(false, true)) {
-            context.runOnContext(v -> flush());
-        }
+        return scheduled.compareAndSet(false, true);
     }
 
     /** Characters waiting (JSON is mostly ASCII, so about bytes). */
@@ -61,7 +69,8 @@ final class Outbound {
         queue.clear();
     }
 
-    private void flush() {
+    /** Writes what waits; on the connection's event loop only. */
+    void flush() {
         scheduled.set(false);
         while (!closed && !queue.isEmpty()) {
             if (socket.writeQueueFull()) {

@@ -67,6 +67,11 @@ class ChannelHubTest {
             }
         }
         public void subscriptionLost(String channel, ChannelHub hub, int code, String reason) { lostCodes.add(code); }
+        public java.util.concurrent.Executor enqueue(String frame) {
+            send(frame);
+            return null;
+        }
+        public void flush() { }
 
         List<Long> offsets(int count) throws InterruptedException {
             List<Long> offsets = new ArrayList<>();
