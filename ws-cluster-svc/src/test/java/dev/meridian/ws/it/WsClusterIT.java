@@ -58,6 +58,7 @@ class WsClusterIT {
                 "WS_JWT_HMAC_SECRET", Tokens.SECRET, "WS_JWT_RSA_PUBLIC_KEY_FILE", pem.toString(), "WS_ALLOW_ANONYMOUS", "true",
                 "MERIDIAN_WS_TIMING_POSITION_CHECK", "500ms", "MERIDIAN_WS_LIMITS_QUEUE_BYTES", "262144",
                 "MERIDIAN_WS_CLUSTER_HEARTBEAT", "500ms", "WS_REBALANCE_FACTOR", "0"));
+        common.put("MERIDIAN_WS_TIMING_PRESENCE_TTL", "3s");
         Map<String, String> alone = new HashMap<>(common);
         alone.put("ENABLE_WEBSOCKET_CLUSTER", "false");
         alone.put("WS_ALLOW_ANONYMOUS", "false");
@@ -381,6 +382,69 @@ class WsClusterIT {
     }
 
     @Test
+    @Order(11)
+    void applicationsPublishAndReadHistoryAndPresenceOverGrpc() throws Exception {
+        String channel = "chat:grpc-" + RUN;
+        io.grpc.ManagedChannel grpc = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", b.httpPort()).usePlaintext().build();
+        try (ProtocolClient subscriber = ProtocolClient.connected(a.httpPort(), Tokens.hs256("gina", 600))) {
+            subscriber.subscribe(channel);
+            var stub = dev.meridian.contracts.ws.v1.WsClusterGrpc.newBlockingStub(grpc).withDeadlineAfter(10, TimeUnit.SECONDS);
+            var published = stub.publish(dev.meridian.contracts.ws.v1.PublishRequest.newBuilder().setChannel(channel)
+                    .setDataJson("{\"via\":\"grpc\"}").build());
+            assertEquals(1, published.getOffset());
+            assertEquals("grpc", subscriber.publications(channel, 1, WAIT).get(0).path("data").path("via").asText());
+            var history = stub.history(dev.meridian.contracts.ws.v1.HistoryRequest.newBuilder().setChannel(channel).build());
+            assertEquals(published.getEpoch(), history.getEpoch());
+            assertEquals("{\"via\":\"grpc\"}", history.getPublications(0).getDataJson());
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> stub.presence(
+                    dev.meridian.contracts.ws.v1.PresenceRequest.newBuilder().setChannel(channel).build()).getNumUsers() == 1);
+            io.grpc.StatusRuntimeException unknown = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> stub.publish(dev.meridian.contracts.ws.v1.PublishRequest.newBuilder().setChannel("nowhere:x").setDataJson("1").build()));
+            assertEquals(io.grpc.Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+            io.grpc.StatusRuntimeException notJson = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> stub.publish(dev.meridian.contracts.ws.v1.PublishRequest.newBuilder().setChannel(channel).setDataJson("{oops").build()));
+            assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, notJson.getStatus().getCode());
+            assertTrue(stub.clusterStatus(dev.meridian.contracts.ws.v1.ClusterStatusRequest.getDefaultInstance()).getNodesCount() >= 3);
+        } finally {
+            grpc.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(12)
+    void aConnectionWhoseTokenRunsOutIsClosedUnlessRefreshed() throws Exception {
+        try (ProtocolClient lapsing = ProtocolClient.open(a.httpPort());
+                ProtocolClient refreshed = ProtocolClient.open(a.httpPort())) {
+            JsonNode connect = lapsing.connect(Tokens.hs256("ivan", 2)).path("connect");
+            assertTrue(connect.path("expires").asBoolean(), connect.toString());
+            refreshed.connect(Tokens.hs256("ivan", 2));
+            JsonNode refresh = refreshed.call("refresh", ProtocolClient.JSON.createObjectNode().put("token", Tokens.hs256("ivan", 600)));
+            assertTrue(refresh.path("refresh").path("ttl").asLong() > 500, refresh.toString());
+            assertEquals(3005, lapsing.awaitClose(WAIT), "expired");
+            assertTrue(refreshed.call("ping", ProtocolClient.JSON.createObjectNode()).has("ping"), "the refreshed one lives on");
+            assertEquals(3500, closeCodeAfter(a, client -> {
+                client.connect(Tokens.hs256("ivan", 600));
+                client.call("refresh", ProtocolClient.JSON.createObjectNode().put("token", Tokens.hs256("someone-else", 600)));
+            }), "a refresh token for another user");
+        }
+    }
+
+    @Test
+    @Order(13)
+    void metricsCountDeliveriesAndRecoveriesWithoutChannelNames() throws Exception {
+        String metrics = get(a, "/q/metrics").body();
+        assertTrue(metricValue(metrics, "meridian_ws_deliveries_out_total") > 0, metrics);
+        assertTrue(metricValue(metrics, "meridian_ws_recoveries_total{outcome=\"succeeded\"") > 0, "the SDK test recovered on A");
+        assertTrue(metrics.contains("meridian_ws_delivery_latency_seconds_bucket"));
+        assertFalse(metrics.contains(RUN), "no channel name in any tag");
+    }
+
+    private static double metricValue(String metrics, String prefix) {
+        return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    @Test
     @Order(90)
     void drainClosesEveryClientWithShutdownAndRefusesNewOnes() throws Exception {
         List<ProtocolClient> clients = new ArrayList<>();
@@ -415,7 +479,10 @@ class WsClusterIT {
     void clientsOfAKilledNodeRecoverOnAnother() throws Exception {
         // given
         String channel = "news-killed-" + RUN;
-        ProtocolClient onC = ProtocolClient.connected(c.httpPort(), null);
+        String room = "chat:killed-" + RUN;
+        ProtocolClient onC = ProtocolClient.connected(c.httpPort(), Tokens.hs256("carl", 600));
+        onC.subscribe(room);
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> presenceCount(room) == 1);
         String epoch = onC.subscribe(channel).path("subscribe").path("epoch").asText();
         for (int i = 1; i <= 4; i++) {
             httpPublish(a, channel, IntNode.valueOf(i));
@@ -437,6 +504,11 @@ class WsClusterIT {
             assertEquals(5, result.path("publications").get(0).path("offset").asLong());
         }
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> !nodeListed("ws-c"));
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> presenceCount(room) == 0);
+    }
+
+    private static int presenceCount(String channel) throws Exception {
+        return ProtocolClient.JSON.readTree(get(a, "/api/presence?channel=" + channel).body()).path("numClients").asInt();
     }
 
     private static boolean nodeListed(String id) throws Exception {
