@@ -39,7 +39,7 @@ done
 WS_PIDS=()
 for port in "${WS_PORTS[@]}"; do
   WS_NODE_ID=bench-$port WS_REDIS_URL=$REDIS REDIS_URL=$REDIS WS_ALLOW_ANONYMOUS=true QUARKUS_HTTP_PORT=$port \
-    java -Xmx512m -Dquarkus.vertx.event-loops-pool-size=${WS_EVENT_LOOPS:-1} -Dmeridian.ws.namespaces.bench.publish=true -Dmeridian.ws.namespaces.bench.history-size=100 \
+    java -Xmx512m -Xlog:gc:file=$STATE/logs/gc-$port.log -Dquarkus.vertx.event-loops-pool-size=${WS_EVENT_LOOPS:-1} -Dmeridian.ws.namespaces.bench.publish=true -Dmeridian.ws.namespaces.bench.history-size=100 \
     -Dmeridian.ws.limits.commands-per-second=1000 -Dmeridian.ws.cluster.rebalance-factor=0 \
     -jar "$ROOT/ws-cluster-svc/target/quarkus-app/quarkus-run.jar" >"$STATE/logs/meridian-$port.log" 2>&1 &
   PIDS+=($!); WS_PIDS+=($!)

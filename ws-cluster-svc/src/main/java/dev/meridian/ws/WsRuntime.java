@@ -171,7 +171,7 @@ public class WsRuntime {
 
     public NodeRecord self() {
         return new NodeRecord(nodeId, config.advertise().filter(s -> !s.isBlank()).orElse("http://127.0.0.1:" + httpPort),
-                gateway.connections(), metrics.subscriptions(), hubs.channels(), shedder.draining(), clock.millis());
+                gateway.serving(), metrics.subscriptions(), hubs.channels(), shedder.draining(), clock.millis());
     }
 
     /** Starts a drain; returns the connections open when it started. */

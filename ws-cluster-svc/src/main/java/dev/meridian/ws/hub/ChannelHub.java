@@ -28,6 +28,9 @@ public final class ChannelHub {
     /** Unsubscribe push code that makes the SDK subscribe again (and recover). */
     public static final int RESUBSCRIBE_CODE = 2500;
 
+    /** How long a publication the stream already has may take to arrive through pub/sub before it is read from the stream. */
+    static final long FANOUT_GRACE_MILLIS = 250;
+
     private enum Phase { ACTIVATING, LIVE, FILLING, CLOSED }
 
     private record Pending(String epoch, Publication publication) {
@@ -280,7 +283,13 @@ public final class ChannelHub {
             if (!position.epoch().equals(epoch)) {
                 reset("epoch changed from " + epoch + " to " + position.epoch());
             } else if (position.offset() > last) {
-                fill(position.offset());
+                // Usually the fan-out message is merely in flight: fill only if it has not come by a moment later.
+                long target = position.offset();
+                hubs.later(FANOUT_GRACE_MILLIS, () -> {
+                    if (phase == Phase.LIVE && last < target) {
+                        fill(target);
+                    }
+                });
             } else {
                 drainWaiting();
             }

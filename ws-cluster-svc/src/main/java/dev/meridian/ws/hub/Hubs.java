@@ -141,6 +141,11 @@ public final class Hubs {
         }
     }
 
+    /** Runs {@code action} on the hubs' context after {@code millis}. */
+    void later(long millis, Runnable action) {
+        onContext(() -> vertx.setTimer(millis, id -> action.run()));
+    }
+
     /** Runs a broker call and continues on the hubs' context. */
     <T> void onHub(Uni<T> call, Consumer<T> onItem, Consumer<Throwable> onFailure) {
         call.subscribe().with(item -> onContext(() -> onItem.accept(item)), failure -> onContext(() -> onFailure.accept(failure)));

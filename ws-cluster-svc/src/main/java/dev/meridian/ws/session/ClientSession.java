@@ -247,6 +247,10 @@ public final class ClientSession implements Subscriber {
         gateway.hubs.join(request);
     }
 
+    boolean closing() {
+        return closing.get();
+    }
+
     /** Claims this connection for a server-side close; false when something already did. */
     boolean markClosing() {
         return closing.compareAndSet(false, true);

@@ -65,6 +65,17 @@ public final class Gateway {
         return sessions.size();
     }
 
+    /** Connections not already being closed by the server: what membership reports and rebalancing weighs. */
+    public int serving() {
+        int count = 0;
+        for (ClientSession session : sessions) {
+            if (!session.closing()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Closes up to {@code count} connections with {@code reason}; returns how many it closed. */
     public int disconnect(int count, Disconnect reason) {
         List<ClientSession> chosen = new ArrayList<>(Math.min(count, sessions.size()));

@@ -62,7 +62,10 @@ class WsClusterIT {
         Map<String, String> alone = new HashMap<>(common);
         alone.put("ENABLE_WEBSOCKET_CLUSTER", "false");
         alone.put("WS_ALLOW_ANONYMOUS", "false");
-        CompletableFuture<ServiceJar> fa = launch("ws-a", common);
+        Map<String, String> rebalancing = new HashMap<>(common);
+        rebalancing.put("WS_REBALANCE_FACTOR", "1.5");
+        rebalancing.put("MERIDIAN_WS_CLUSTER_REBALANCE_MIN_CONNECTIONS", "25");
+        CompletableFuture<ServiceJar> fa = launch("ws-a", rebalancing);
         CompletableFuture<ServiceJar> fb = launch("ws-b", common);
         CompletableFuture<ServiceJar> fc = launch("ws-c", common);
         CompletableFuture<ServiceJar> fd = launch("ws-d", alone);
@@ -442,6 +445,25 @@ class WsClusterIT {
     private static double metricValue(String metrics, String prefix) {
         return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    @Test
+    @Order(14)
+    void aNodeHoldingFarMoreThanItsShareAsksTheExcessToReconnect() throws Exception {
+        // given: A rebalances above 1.5 × the mean once it holds 25 or more; the others hold (almost) none
+        List<ProtocolClient> clients = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            clients.add(ProtocolClient.connected(a.httpPort(), null));
+        }
+        // when: A's next heartbeats see the imbalance
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> clients.stream().filter(c -> c.awaitClose(Duration.ZERO) == 3011).count() >= 15);
+        Thread.sleep(2000);
+        // then: the excess (down to about the mean) was asked to reconnect, the rest kept
+        long forced = clients.stream().filter(c -> c.awaitClose(Duration.ZERO) == 3011).count();
+        long open = clients.stream().filter(c -> c.awaitClose(Duration.ZERO) == -1).count();
+        assertEquals(30, forced + open);
+        assertTrue(forced >= 15 && forced <= 25 && open >= 5, "forced " + forced + ", open " + open);
+        clients.forEach(ProtocolClient::close);
     }
 
     @Test
