@@ -184,8 +184,18 @@ public class WsRuntime {
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }
-        if (gateway != null && gateway.connections() > 0 && !shedder.draining()) {
-            shedder.drain(Math.max(1, gateway.connections()), Duration.ofMillis(1));
+        if (gateway != null && gateway.connections() > 0) {
+            // SIGTERM: every client gets 3001 (reconnect elsewhere) before the process goes, not a bare TCP reset.
+            gateway.disconnect(Integer.MAX_VALUE, dev.meridian.ws.protocol.Disconnect.SHUTDOWN);
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (gateway.connections() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         hubs.stop();
         try {

@@ -56,6 +56,7 @@ final class ChannelCommands {
         gateway.metrics.subscribed();
         ObjectNode result = gateway.replies.object();
         session.expiry(result, expiresAt);
+        watchExpiry(subscription);
         session.join(new JoinRequest(session, channel, options, command.id(), command.flag("recover"), command.number("offset"),
                 command.text("epoch"), subscription.joinLeave, result, (hub, failure) -> session.context().runOnContext(v -> {
                     if (session.subscriptions().get(channel) != subscription) {
@@ -104,10 +105,33 @@ final class ChannelCommands {
         }
         TokenClaims claims = subscriptionToken(command, channel, identity);
         subscription.expiresAt = claims.expiresAt();
+        watchExpiry(subscription);
         ObjectNode result = gateway.replies.object();
         session.expiry(result, claims.expiresAt());
         session.reply(gateway.replies.reply(command.id(), Method.SUB_REFRESH, result));
     }
+
+    /**
+     * A subscription whose token runs out without a sub_refresh is dropped with unsubscribe code
+     * 2501: the SDK subscribes again with a fresh token.
+     */
+    private void watchExpiry(Subscription subscription) {
+        if (subscription.expiresAt <= 0) {
+            return;
+        }
+        long delay = Math.max(1, subscription.expiresAt * 1000 - gateway.clock.millis());
+        gateway.vertx.setTimer(delay, id -> session.context().runOnContext(v -> {
+            if (session.subscriptions().get(subscription.channel) == subscription && subscription.expiresAt > 0
+                    && subscription.expiresAt * 1000 <= gateway.clock.millis()) {
+                session.subscriptions().remove(subscription.channel);
+                leave(subscription);
+                session.reply(gateway.replies.unsubscribePush(subscription.channel, SUBSCRIPTION_EXPIRED, "subscription expired"));
+            }
+        }));
+    }
+
+    /** Unsubscribe push code: the subscription token expired (the SDK resubscribes with a new one). */
+    static final int SUBSCRIPTION_EXPIRED = 2501;
 
     void unsubscribe(ClientCommand command) {
         Subscription subscription = session.subscriptions().remove(command.text("channel"));

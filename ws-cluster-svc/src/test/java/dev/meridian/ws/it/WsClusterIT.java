@@ -467,6 +467,28 @@ class WsClusterIT {
     }
 
     @Test
+    @Order(15)
+    void aSubscriptionWhoseTokenRunsOutIsDroppedForResubscribeUnlessRefreshed() throws Exception {
+        String lapsing = "private:lapsing-" + RUN;
+        String renewed = "private:renewed-" + RUN;
+        try (ProtocolClient client = ProtocolClient.connected(c.httpPort(), Tokens.hs256("kim", 600))) {
+            client.call("subscribe", ProtocolClient.JSON.createObjectNode().put("channel", lapsing)
+                    .put("token", Tokens.subscription("kim", lapsing, 2)));
+            client.call("subscribe", ProtocolClient.JSON.createObjectNode().put("channel", renewed)
+                    .put("token", Tokens.subscription("kim", renewed, 2)));
+            JsonNode refresh = client.call("sub_refresh", ProtocolClient.JSON.createObjectNode().put("channel", renewed)
+                    .put("token", Tokens.subscription("kim", renewed, 600)));
+            assertTrue(refresh.path("sub_refresh").path("expires").asBoolean(), refresh.toString());
+            JsonNode dropped = client.await(f -> f.path("push").has("unsubscribe"), WAIT);
+            assertNotNull(dropped);
+            assertEquals(lapsing, dropped.path("push").path("channel").asText());
+            assertEquals(2501, dropped.path("push").path("unsubscribe").path("code").asInt());
+            httpPublish(a, renewed, IntNode.valueOf(1));
+            assertEquals(1, client.publications(renewed, 1, WAIT).size(), "the refreshed subscription lives on");
+        }
+    }
+
+    @Test
     @Order(90)
     void drainClosesEveryClientWithShutdownAndRefusesNewOnes() throws Exception {
         List<ProtocolClient> clients = new ArrayList<>();
