@@ -59,6 +59,7 @@ class WsClusterIT {
                 "MERIDIAN_WS_TIMING_POSITION_CHECK", "500ms", "MERIDIAN_WS_LIMITS_QUEUE_BYTES", "262144",
                 "MERIDIAN_WS_CLUSTER_HEARTBEAT", "500ms", "WS_REBALANCE_FACTOR", "0"));
         common.put("MERIDIAN_WS_TIMING_PRESENCE_TTL", "3s");
+        common.put("CB_RESET_TIMEOUT", "1");
         Map<String, String> alone = new HashMap<>(common);
         alone.put("ENABLE_WEBSOCKET_CLUSTER", "false");
         alone.put("WS_ALLOW_ANONYMOUS", "false");
@@ -486,6 +487,38 @@ class WsClusterIT {
             httpPublish(a, renewed, IntNode.valueOf(1));
             assertEquals(1, client.publications(renewed, 1, WAIT).size(), "the refreshed subscription lives on");
         }
+    }
+
+    @Test
+    @Order(80)
+    void aRedisRestartIsReportedNotHiddenAndTheClusterCarriesOn() throws Exception {
+        // given
+        String channel = "news-redis-" + RUN;
+        try (ProtocolClient subscriber = ProtocolClient.connected(a.httpPort(), null)) {
+            subscriber.subscribe(channel);
+            httpPublish(b, channel, IntNode.valueOf(1));
+            assertEquals(1, subscriber.publications(channel, 1, WAIT).size());
+            // when: Redis goes away (and comes back empty: no persistence here)
+            redis.stop();
+            assertEquals(503, rawPublish(b, channel).statusCode(), "publishing needs the broker");
+            assertEquals(200, get(b, "/q/health/live").statusCode(), "the node itself stays up");
+            redis.start();
+            // then: the channel's history is gone, so its subscribers are told to resubscribe (2500), not left waiting
+            JsonNode lost = subscriber.await(f -> f.path("push").has("unsubscribe"), Duration.ofSeconds(30));
+            assertNotNull(lost, "position lost must be said");
+            assertEquals(2500, lost.path("push").path("unsubscribe").path("code").asInt());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> rawPublish(b, channel).statusCode() == 200);
+            JsonNode again = subscriber.subscribe(channel).path("subscribe");
+            assertTrue(again.has("epoch"), again.toString());
+            httpPublish(b, channel, IntNode.valueOf(2));
+            assertEquals(2, subscriber.publications(channel, 1, WAIT).get(0).path("data").asInt());
+        }
+    }
+
+    private static HttpResponse<String> rawPublish(ServiceJar node, String channel) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/api/publish"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"channel\":\"" + channel + "\",\"data\":0}")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
