@@ -1,19 +1,12 @@
 package dev.meridian.ratelimit.store;
 
+import dev.meridian.platform.redis.LuaScript;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +18,7 @@ import java.util.Map;
  */
 public final class RedisCounterStore implements CounterStore {
 
-    private static final String SCRIPT = loadScript();
-    private static final String SHA = sha1(SCRIPT);
+    private static final LuaScript SCRIPT = LuaScript.fromResource(RedisCounterStore.class, "ratelimit.lua");
 
     private final Redis redis;
     private final boolean cluster;
@@ -86,16 +78,7 @@ public final class RedisCounterStore implements CounterStore {
             keysAndArgs.add(Long.toString(check.hits()));
             keysAndArgs.add(Integer.toString(check.group()));
         }
-        Request evalsha = Request.cmd(Command.EVALSHA).arg(SHA).arg(batch.size());
-        keysAndArgs.forEach(evalsha::arg);
-        return redis.send(evalsha)
-                .onFailure(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT"))
-                .recoverWithUni(() -> {
-                    Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(batch.size());
-                    keysAndArgs.forEach(eval::arg);
-                    return redis.send(eval);
-                })
-                .map(reply -> parse(reply, batch.size()));
+        return SCRIPT.run(redis, batch.size(), keysAndArgs).map(reply -> parse(reply, batch.size()));
     }
 
     private static LimitOutcome[] parse(Response reply, int expected) {
@@ -117,24 +100,5 @@ public final class RedisCounterStore implements CounterStore {
             case SLIDING_WINDOW -> "s";
             case TOKEN_BUCKET -> "t";
         };
-    }
-
-    private static String loadScript() {
-        try (InputStream in = RedisCounterStore.class.getResourceAsStream("ratelimit.lua")) {
-            if (in == null) {
-                throw new IllegalStateException("ratelimit.lua is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read ratelimit.lua", e);
-        }
-    }
-
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is part of every JDK", e);
-        }
     }
 }

@@ -580,6 +580,7 @@ final class StatementRelay {
             return;
         }
         List<Step> again = retryable;
+        boolean nothingInFlight = responses.idle() && !awaitingSync && serverStatus == 'I' && !copying;
         server = null;
         retryable = null;
         connection.node().outstanding().decrementAndGet();
@@ -595,6 +596,14 @@ final class StatementRelay {
             flush();
             return;
         }
+        if (nothingInFlight && !pinned) {
+            // Nothing was asked of it and no transaction or session state lived there: the client lost
+            // nothing, and its next statement takes another connection.
+            Log.infof("idle server connection lost backend=%s", connection.node().name());
+            return;
+        }
+        Log.infof("server connection lost mid-statement backend=%s status=%c in_flight=%b pinned=%b", connection.node().name(),
+                (char) serverStatus, !nothingInFlight, pinned);
         session.fatal("08006", "server connection to " + connection.node().name() + " was lost");
     }
 

@@ -1,5 +1,7 @@
 package dev.meridian.ws.broker;
 
+import dev.meridian.platform.redis.LuaScript;
+
 /**
  * The Lua that keeps a channel's offsets contiguous: the meta hash holds the epoch ({@code e}) and
  * the last offset ({@code s}); stream entries carry the offset as their id ({@code <offset>-0}), so
