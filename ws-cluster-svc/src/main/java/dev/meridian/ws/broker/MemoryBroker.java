@@ -24,6 +24,7 @@ public final class MemoryBroker implements Broker {
     private final Map<String, Map<String, String>> presence = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Listener listener;
+    private final java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
 
     public MemoryBroker(Clock clock, Listener listener) {
         this.clock = clock;
@@ -36,9 +37,12 @@ public final class MemoryBroker implements Broker {
         final Deque<Publication> kept = new ArrayDeque<>();
         long top;
         long lastPublishMillis;
+        long lastUseMillis = clock.millis();
+        long ttlMillis = Long.MAX_VALUE;
 
         synchronized Publication append(String data, String info, ChannelOptions options) {
             expire(options);
+            lastUseMillis = clock.millis();
             Publication publication = new Publication(++top, data, info, clock.millis());
             lastPublishMillis = publication.timeMillis();
             if (options.historySize() > 0) {
@@ -52,6 +56,7 @@ public final class MemoryBroker implements Broker {
 
         synchronized HistoryPage slice(long after, long to, int limit, boolean newest, ChannelOptions options) {
             expire(options);
+            lastUseMillis = clock.millis();
             List<Publication> out = new ArrayList<>();
             if (newest) {
                 List<Publication> all = new ArrayList<>(kept);
@@ -66,7 +71,13 @@ public final class MemoryBroker implements Broker {
             return new HistoryPage(new StreamPosition(top, epoch), out);
         }
 
+        /** Unused for longer than its history lives: forgetting it loses nothing a new epoch would not say. */
+        synchronized boolean idle(long now) {
+            return now - lastUseMillis > ttlMillis;
+        }
+
         private void expire(ChannelOptions options) {
+            ttlMillis = options.historyTtl().toMillis();
             if (!kept.isEmpty() && clock.millis() - lastPublishMillis > options.historyTtl().toMillis()) {
                 kept.clear();
             }
@@ -74,7 +85,16 @@ public final class MemoryBroker implements Broker {
     }
 
     private ChannelLog log(String channel) {
+        if ((lookups.incrementAndGet() & 1023) == 0) {
+            long now = clock.millis();
+            logs.values().removeIf(log -> log.idle(now));
+        }
         return logs.computeIfAbsent(channel, c -> new ChannelLog());
+    }
+
+    /** Channels whose log is kept (for tests). */
+    int channels() {
+        return logs.size();
     }
 
     @Override
