@@ -542,6 +542,21 @@ class WsClusterIT {
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> nodeDraining("ws-b"));
     }
 
+    @Test
+    @Order(95)
+    void drainOverGrpcToo() throws Exception {
+        io.grpc.ManagedChannel grpc = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", d.httpPort()).usePlaintext().build();
+        try (ProtocolClient client = ProtocolClient.connected(d.httpPort(), Tokens.hs256("dan", 600))) {
+            var response = dev.meridian.contracts.ws.v1.WsClusterGrpc.newBlockingStub(grpc).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .drain(dev.meridian.contracts.ws.v1.DrainRequest.newBuilder().setBatchSize(1).setBatchIntervalMillis(50).build());
+            assertEquals(1, response.getConnections());
+            assertEquals(3001, client.awaitClose(WAIT));
+            assertEquals(503, get(d, "/q/health/ready").statusCode());
+        } finally {
+            grpc.shutdownNow();
+        }
+    }
+
     private static boolean nodeDraining(String id) throws Exception {
         for (JsonNode node : ProtocolClient.JSON.readTree(get(a, "/health/websocket-cluster").body()).path("nodes")) {
             if (node.path("id").asText().equals(id) && node.path("draining").asBoolean()) {
