@@ -83,6 +83,7 @@ public class WsRuntime {
     private MemoryBroker memoryBroker;
     private Membership membership;
     private Shedder shedder;
+    private Namespaces namespaces;
     private long heartbeatTimer = -1;
 
     void onStart(@Observes StartupEvent event) throws IOException {
@@ -98,7 +99,7 @@ public class WsRuntime {
                     breakers.breaker("ws-redis"), clock, hubs.listener(() -> redisBroker));
         }
         hubs.start(this::broker, config.timing().positionCheck(), config.timing().presenceTtl().dividedBy(3));
-        Namespaces namespaces = new Namespaces(config.defaultChannel(), config.namespaces());
+        namespaces = new Namespaces(config.defaultChannel(), config.namespaces());
         gateway = new Gateway(vertx, config, namespaces, tokens(), hubs, replies,
                 new CommandParser(json, 100), metrics, clock, this::broker);
         shedder = new Shedder(vertx, gateway);
@@ -158,7 +159,7 @@ public class WsRuntime {
 
     private void heartbeat() {
         NodeRecord self = self();
-        membership.beat(this::self, nodes -> {
+        membership.beat(self, nodes -> {
             if (!flags.isEnabled(Flag.WEBSOCKET_CLUSTER)) {
                 return;
             }
@@ -206,6 +207,10 @@ public class WsRuntime {
         if (redisBroker != null) {
             redisBroker.close();
         }
+    }
+
+    public Namespaces namespaces() {
+        return namespaces;
     }
 
     public List<NodeRecord> nodes() {

@@ -557,9 +557,14 @@ final class StatementRelay {
     }
 
     private void releaseIfIdle() {
-        if (server != null && responses.idle() && !awaitingSync && serverStatus == 'I' && !pinned && !copying && !blocked) {
+        if (server != null && quiet() && !pinned && !blocked) {
             detach(true);
         }
+    }
+
+    /** Nothing asked of the server connection is outstanding and no transaction is open on it. */
+    private boolean quiet() {
+        return responses.idle() && !awaitingSync && serverStatus == 'I' && !copying;
     }
 
     private void detach(boolean reusable) {
@@ -580,7 +585,7 @@ final class StatementRelay {
             return;
         }
         List<Step> again = retryable;
-        boolean nothingInFlight = responses.idle() && !awaitingSync && serverStatus == 'I' && !copying;
+        boolean nothingInFlight = quiet();
         server = null;
         retryable = null;
         connection.node().outstanding().decrementAndGet();
@@ -613,7 +618,7 @@ final class StatementRelay {
         if (connection == null) {
             return;
         }
-        boolean clean = responses.idle() && !awaitingSync && serverStatus == 'I' && !copying;
+        boolean clean = quiet();
         if (clean && !pinned) {
             detach(true);
         } else if (clean) {

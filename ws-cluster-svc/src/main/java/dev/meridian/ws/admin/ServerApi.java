@@ -29,13 +29,8 @@ public class ServerApi {
     @Inject
     WsRuntime runtime;
 
-    private Namespaces namespaces;
-
     private Namespaces namespaces() {
-        if (namespaces == null) {
-            namespaces = new Namespaces(runtime.config().defaultChannel(), runtime.config().namespaces());
-        }
-        return namespaces;
+        return runtime.namespaces();
     }
 
     public Uni<StreamPosition> publish(String channel, String dataJson) {
@@ -50,15 +45,7 @@ public class ServerApi {
         if (bounded == 0) {
             throw new CommandException(ClientError.NOT_AVAILABLE, "channel " + channel + " keeps no history");
         }
-        Uni<Broker.HistoryPage> page = since > 0
-                ? runtime.broker().range(channel, since, Long.MAX_VALUE, bounded, options)
-                : runtime.broker().latest(channel, bounded, options);
-        return page.invoke(p -> {
-            if (epoch != null && !epoch.isEmpty() && !epoch.equals(p.position().epoch())) {
-                throw new CommandException(ClientError.UNRECOVERABLE_POSITION, "epoch " + epoch + " is gone; the channel is at "
-                        + p.position().epoch());
-            }
-        });
+        return runtime.broker().history(channel, since > 0 ? since : -1, epoch, bounded, options);
     }
 
     public Uni<Map<String, String>> presence(String channel) {

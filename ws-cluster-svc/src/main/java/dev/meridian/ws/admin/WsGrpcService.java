@@ -1,6 +1,5 @@
 package dev.meridian.ws.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meridian.contracts.ws.v1.ClientPresence;
 import dev.meridian.contracts.ws.v1.ClusterStatusRequest;
 import dev.meridian.contracts.ws.v1.ClusterStatusResponse;
@@ -17,6 +16,7 @@ import dev.meridian.contracts.ws.v1.WsCluster;
 import dev.meridian.ws.WsRuntime;
 import dev.meridian.ws.cluster.Membership;
 import dev.meridian.ws.protocol.CommandException;
+import dev.meridian.ws.protocol.Replies;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -30,8 +30,6 @@ import java.util.function.Supplier;
 /** gRPC {@code meridian.ws.v1.WsCluster}: the server API and node operations. */
 @GrpcService
 public class WsGrpcService implements WsCluster {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     ServerApi api;
@@ -63,12 +61,7 @@ public class WsGrpcService implements WsCluster {
             PresenceResponse.Builder response = PresenceResponse.newBuilder().setNumClients(clients.size());
             Set<String> users = new HashSet<>();
             clients.forEach((client, info) -> {
-                String user = "";
-                try {
-                    user = JSON.readTree(info).path("user").asText("");
-                } catch (Exception e) {
-                    // unreadable info: counted without a user
-                }
+                String user = Replies.userOf(info);
                 users.add(user);
                 response.addClients(ClientPresence.newBuilder().setClient(client).setUser(user));
             });

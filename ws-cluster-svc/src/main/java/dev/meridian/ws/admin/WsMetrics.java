@@ -54,10 +54,6 @@ public final class WsMetrics {
                 .register(registry)).increment();
     }
 
-    public long connections() {
-        return connections.get();
-    }
-
     public void subscribed() {
         subscriptions.incrementAndGet();
     }

@@ -1,6 +1,8 @@
 package dev.meridian.ws.broker;
 
 import dev.meridian.ws.config.WsConfig.ChannelOptions;
+import dev.meridian.ws.protocol.ClientError;
+import dev.meridian.ws.protocol.CommandException;
 import io.smallrye.mutiny.Uni;
 
 import java.util.List;
@@ -27,6 +29,22 @@ public interface Broker {
 
     /** The newest publications, at most {@code limit}, oldest first. */
     Uni<HistoryPage> latest(String channel, int limit, ChannelOptions options);
+
+    /**
+     * History as clients and the server API ask for it: after {@code afterOffset} (negative: the
+     * newest), at most {@code limit}; when {@code epoch} is given and the channel is in another one,
+     * fails with 112 (unrecoverable position).
+     */
+    default Uni<HistoryPage> history(String channel, long afterOffset, String epoch, int limit, ChannelOptions options) {
+        Uni<HistoryPage> page = afterOffset >= 0 ? range(channel, afterOffset, Long.MAX_VALUE, limit, options)
+                : latest(channel, limit, options);
+        return page.invoke(p -> {
+            if (epoch != null && !epoch.isEmpty() && !epoch.equals(p.position().epoch())) {
+                throw new CommandException(ClientError.UNRECOVERABLE_POSITION, "epoch " + epoch + " is gone; the channel is at "
+                        + p.position().epoch());
+            }
+        });
+    }
 
     /** Starts receiving the channel's publications, joins and leaves on this node; completes once subscribed. */
     Uni<Void> follow(String channel);

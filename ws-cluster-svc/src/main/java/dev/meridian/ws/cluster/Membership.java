@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The cluster's members: each node writes its record into one Redis hash every heartbeat and reads
@@ -29,7 +28,6 @@ public final class Membership {
     private final Duration heartbeat;
     private final Clock clock;
     private volatile List<NodeRecord> nodes = List.of();
-    private volatile boolean reachable;
 
     public Membership(Redis redis, ChannelKeys keys, Duration heartbeat, Clock clock) {
         this.redis = redis;
@@ -39,8 +37,7 @@ public final class Membership {
     }
 
     /** Writes this node's record, then reads every live one and hands them to {@code after}. */
-    public void beat(Supplier<NodeRecord> self, Consumer<List<NodeRecord>> after) {
-        NodeRecord mine = self.get();
+    public void beat(NodeRecord mine, Consumer<List<NodeRecord>> after) {
         if (redis == null) {
             nodes = List.of(mine);
             after.accept(nodes);
@@ -55,7 +52,6 @@ public final class Membership {
         redis.send(Request.cmd(Command.HSET).arg(keys.nodes()).arg(mine.id()).arg(json))
                 .chain(() -> redis.send(Request.cmd(Command.HGETALL).arg(keys.nodes())))
                 .subscribe().with(reply -> {
-                    reachable = true;
                     long now = clock.millis();
                     long stale = heartbeat.toMillis() * 3;
                     List<NodeRecord> live = new ArrayList<>();
@@ -72,7 +68,6 @@ public final class Membership {
                     nodes = List.copyOf(live);
                     after.accept(nodes);
                 }, failure -> {
-                    reachable = false;
                     nodes = List.of(mine);
                     Log.debugf("heartbeat failed: %s", failure.getMessage());
                 });
@@ -94,10 +89,6 @@ public final class Membership {
 
     public List<NodeRecord> nodes() {
         return nodes;
-    }
-
-    public boolean reachable() {
-        return reachable;
     }
 
     /** The busiest node's connections over the mean of the nodes that take connections (0 when none). */

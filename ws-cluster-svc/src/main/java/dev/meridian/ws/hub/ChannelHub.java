@@ -3,7 +3,6 @@ package dev.meridian.ws.hub;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meridian.ws.broker.Broker;
 import dev.meridian.ws.broker.Publication;
-import dev.meridian.ws.broker.StreamPosition;
 import dev.meridian.ws.config.WsConfig.ChannelOptions;
 import dev.meridian.ws.protocol.Method;
 import io.quarkus.logging.Log;
@@ -69,10 +68,6 @@ public final class ChannelHub {
         return channel;
     }
 
-    Broker broker() {
-        return broker;
-    }
-
     /** The broker this channel's subscribers were admitted through (presence goes there too). */
     public Broker brokerInUse() {
         return broker;
@@ -80,10 +75,6 @@ public final class ChannelHub {
 
     ChannelOptions options() {
         return options;
-    }
-
-    int size() {
-        return members.size();
     }
 
     /** Follows the channel, then reads its position: publications that arrive meanwhile wait and are filtered by it. */
@@ -365,9 +356,5 @@ public final class ChannelHub {
         phase = Phase.CLOSED;
         waiting.clear();
         hubs.closed(this);
-    }
-
-    StreamPosition position() {
-        return new StreamPosition(last, epoch);
     }
 }

@@ -63,7 +63,7 @@ public final class Hubs {
             public void onPublication(String channel, String epoch, Publication publication) {
                 onContext(() -> {
                     ChannelHub hub = hubs.get(channel);
-                    if (hub != null && hub.broker() == source.get()) {
+                    if (hub != null && hub.brokerInUse() == source.get()) {
                         hub.onPublication(epoch, publication);
                     }
                 });
@@ -81,7 +81,7 @@ public final class Hubs {
 
             @Override
             public void onRelinked() {
-                onContext(() -> hubs.values().stream().filter(h -> h.broker() == source.get()).forEach(ChannelHub::checkPosition));
+                onContext(() -> hubs.values().stream().filter(h -> h.brokerInUse() == source.get()).forEach(ChannelHub::checkPosition));
             }
         };
     }
@@ -89,7 +89,7 @@ public final class Hubs {
     private void presenceEvent(String channel, Supplier<Broker> source, Supplier<String> frame) {
         onContext(() -> {
             ChannelHub hub = hubs.get(channel);
-            if (hub != null && hub.broker() == source.get()) {
+            if (hub != null && hub.brokerInUse() == source.get()) {
                 hub.onPresenceEvent(frame.get());
             }
         });
@@ -129,14 +129,14 @@ public final class Hubs {
             hubs.remove(hub.channel());
             channelCount = hubs.size();
         }
-        hub.broker().unfollow(hub.channel()).subscribe().with(ok -> { },
+        hub.brokerInUse().unfollow(hub.channel()).subscribe().with(ok -> { },
                 e -> Log.debugf("unfollow failed channel=%s reason=%s", hub.channel(), e.getMessage()));
     }
 
     private void refreshPresence() {
         for (ChannelHub hub : hubs.values()) {
             if (hub.options().presence() || hub.options().joinLeave()) {
-                hub.broker().presenceAdd(hub.channel(), hub.presenceEntries()).subscribe().with(ok -> { }, e -> { });
+                hub.brokerInUse().presenceAdd(hub.channel(), hub.presenceEntries()).subscribe().with(ok -> { }, e -> { });
             }
         }
     }

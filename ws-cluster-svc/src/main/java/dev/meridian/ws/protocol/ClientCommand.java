@@ -1,17 +1,12 @@
 package dev.meridian.ws.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 
 /**
  * One command from a client. {@code method} is null for a field this server does not know
  * ({@code unknownField} names it); a command with no method at all is the client's pong.
  */
 public record ClientCommand(long id, Method method, String unknownField, JsonNode params) {
-
-    public static ClientCommand pong() {
-        return new ClientCommand(0, null, null, NullNode.getInstance());
-    }
 
     public boolean isPong() {
         return method == null && unknownField == null;

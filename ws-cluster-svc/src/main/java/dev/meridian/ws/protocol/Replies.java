@@ -102,6 +102,17 @@ public final class Replies {
         return write(info);
     }
 
+    /** The user of a client info JSON ("" when it names none or cannot be read). */
+    public static String userOf(String clientInfo) {
+        try {
+            return INFO_READER.readTree(clientInfo).path("user").asText("");
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static final ObjectMapper INFO_READER = new ObjectMapper();
+
     private String push(String channel, String kind, ObjectNode body) {
         ObjectNode push = json.createObjectNode();
         push.put("channel", channel);

@@ -1,7 +1,6 @@
 package dev.meridian.ws.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.meridian.ws.auth.TokenClaims;
@@ -13,6 +12,7 @@ import dev.meridian.ws.protocol.ClientCommand;
 import dev.meridian.ws.protocol.ClientError;
 import dev.meridian.ws.protocol.CommandException;
 import dev.meridian.ws.protocol.Method;
+import dev.meridian.ws.protocol.Replies;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
@@ -25,8 +25,6 @@ import java.util.Set;
 
 /** The channel commands of one connection: subscribe, unsubscribe, publish, presence, history, sub_refresh. */
 final class ChannelCommands {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Gateway gateway;
     private final ClientSession session;
@@ -188,7 +186,7 @@ final class ChannelCommands {
             ObjectNode result = gateway.replies.object();
             if (stats) {
                 Set<String> users = new HashSet<>();
-                clients.values().forEach(info -> users.add(user(info)));
+                clients.values().forEach(info -> users.add(Replies.userOf(info)));
                 result.put("num_clients", clients.size());
                 result.put("num_users", users.size());
             } else {
@@ -197,14 +195,6 @@ final class ChannelCommands {
             }
             return gateway.replies.reply(command.id(), stats ? Method.PRESENCE_STATS : Method.PRESENCE, result);
         }));
-    }
-
-    private static String user(String info) {
-        try {
-            return JSON.readTree(info).path("user").asText("");
-        } catch (Exception e) {
-            return "";
-        }
     }
 
     void history(ClientCommand command) {
@@ -217,20 +207,9 @@ final class ChannelCommands {
         int limit = requested < 0 ? options.historySize() : (int) Math.min(requested, options.historySize());
         JsonNode since = command.node("since");
         boolean reverse = command.flag("reverse");
-        Broker broker = gateway.broker();
-        Uni<Broker.HistoryPage> page;
-        if (since != null && since.isObject()) {
-            long offset = since.path("offset").asLong(0);
-            String epoch = since.path("epoch").asText("");
-            page = broker.range(channel, offset, Long.MAX_VALUE, Math.max(1, limit), options).map(p -> {
-                if (!epoch.isEmpty() && !epoch.equals(p.position().epoch())) {
-                    throw new CommandException(ClientError.UNRECOVERABLE_POSITION);
-                }
-                return p;
-            });
-        } else {
-            page = broker.latest(channel, Math.max(1, limit), options);
-        }
+        boolean positioned = since != null && since.isObject();
+        Uni<Broker.HistoryPage> page = gateway.broker().history(channel, positioned ? since.path("offset").asLong(0) : -1,
+                positioned ? since.path("epoch").asText("") : "", Math.max(1, limit), options);
         answer(command, page.map(p -> {
             List<Publication> publications = limit == 0 ? List.of() : new ArrayList<>(p.publications());
             if (reverse) {

@@ -59,11 +59,6 @@ final class Outbound {
         return scheduled.compareAndSet(false, true);
     }
 
-    /** Characters waiting (JSON is mostly ASCII, so about bytes). */
-    long queued() {
-        return queuedChars.get();
-    }
-
     void close() {
         closed = true;
         queue.clear();

@@ -34,7 +34,6 @@ final class ProtocolClient implements WebSocket.Listener, AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean paused;
-    private volatile String closeReason;
     private WebSocket socket;
 
     static ProtocolClient open(int port) throws Exception {
@@ -83,7 +82,6 @@ final class ProtocolClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closeReason = reason;
         closed.complete(statusCode);
         return null;
     }
@@ -183,10 +181,6 @@ final class ProtocolClient implements WebSocket.Listener, AutoCloseable {
         } catch (Exception e) {
             return -1;
         }
-    }
-
-    String closeReason() {
-        return closeReason;
     }
 
     void pause() {
