@@ -62,6 +62,7 @@ socket-dir=$STATE
 enable-lua-records=shared
 edns-subnet-processing=yes
 receiver-threads=2
+reuseport=yes
 distributor-threads=2
 lua-health-checks-interval=1
 daemon=no

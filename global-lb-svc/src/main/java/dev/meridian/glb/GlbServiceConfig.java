@@ -54,10 +54,11 @@ public interface GlbServiceConfig {
         int port();
 
         /**
-         * UDP sockets bound to the port with SO_REUSEPORT, one per event loop, so every core reads
-         * queries (with the NIO transport, where SO_REUSEPORT is unavailable, one socket is used).
+         * UDP sockets bound to the port with SO_REUSEPORT, each on its own event loop, so every core
+         * reads queries; 0 means one per available processor (with the NIO transport, where
+         * SO_REUSEPORT is unavailable, one socket is used).
          */
-        @WithDefault("4")
+        @WithDefault("${GLB_DNS_UDP_SOCKETS:0}")
         int udpSockets();
 
         /** TCP connections idle this long are closed (seconds). */

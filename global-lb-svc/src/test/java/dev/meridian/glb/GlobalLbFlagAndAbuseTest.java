@@ -7,6 +7,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -14,7 +20,11 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Random;
 
 import static org.awaitility.Awaitility.await;
@@ -45,6 +55,48 @@ class GlobalLbFlagAndAbuseTest {
 
         await().atMost(Duration.ofSeconds(2)).until(() ->
                 GeoDnsDigTest.answers("app.glb.test", "A", "+subnet=203.0.113.0/24", "+tcp").size() == 60);
+    }
+
+    @Test
+    void aBurstFromSeveralClientsIsAnsweredEachToItsSenderWithItsId() throws Exception {
+        // Queries are read many per system call and answered in batches: every answer must still
+        // reach the socket that asked, carrying that query's ID.
+        int clients = 4;
+        int perClient = 100;
+        List<DatagramSocket> sockets = new ArrayList<>();
+        try {
+            for (int c = 0; c < clients; c++) {
+                DatagramSocket socket = new DatagramSocket();
+                socket.setReceiveBufferSize(1 << 20);
+                socket.setSoTimeout(3000);
+                sockets.add(socket);
+            }
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            for (int i = 0; i < perClient; i++) {
+                for (int c = 0; c < clients; c++) {
+                    Message query = Message.newQuery(Record.newRecord(Name.fromString("app.glb.test."), Type.A, DClass.IN));
+                    query.getHeader().setID(c * 1000 + i);
+                    byte[] wire = query.toWire();
+                    sockets.get(c).send(new DatagramPacket(wire, wire.length, loopback, GlbTestResource.dnsPort));
+                }
+            }
+            for (int c = 0; c < clients; c++) {
+                Set<Integer> ids = new HashSet<>();
+                byte[] buffer = new byte[1500];
+                while (ids.size() < perClient) {
+                    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                    sockets.get(c).receive(packet);
+                    Message response = new Message(Arrays.copyOf(packet.getData(), packet.getLength()));
+                    int id = response.getHeader().getID();
+                    assertEquals(c, id / 1000, "an answer for client " + id / 1000 + " reached client " + c);
+                    assertEquals(Rcode.NOERROR, response.getRcode());
+                    assertEquals(Name.fromString("app.glb.test."), response.getQuestion().getName());
+                    assertTrue(ids.add(id), "answered twice: " + id);
+                }
+            }
+        } finally {
+            sockets.forEach(DatagramSocket::close);
+        }
     }
 
     @Test

@@ -6,13 +6,8 @@ import dev.meridian.glb.geo.GeoLocator;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.AbstractVerticle;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -51,38 +46,14 @@ public class DnsServer {
     DnsMetrics metrics;
 
     private DnsResponder responder;
-    private final java.util.List<DatagramSocket> udpSockets = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /** One UDP socket on the DNS port, on the event loop of its own verticle instance. */
-    private final class UdpListener extends AbstractVerticle {
-        private final boolean reusePort;
-
-        UdpListener(boolean reusePort) {
-            this.reusePort = reusePort;
-        }
-
-        @Override
-        public void start(Promise<Void> started) {
-            DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions()
-                    .setReceiveBufferSize(1 << 20).setReuseAddress(reusePort).setReusePort(reusePort));
-            socket.handler(packet -> answerUdp(socket, packet));
-            socket.listen(config.dns().port(), config.dns().host()).onSuccess(bound -> {
-                udpSockets.add(socket);
-                started.complete();
-            }).onFailure(started::fail);
-        }
-    }
+    private UdpDnsTransport udp;
     private NetServer tcp;
 
     void onStart(@Observes StartupEvent event) {
         responder = new DnsResponder(answers::book, locator::locate, metrics, System.currentTimeMillis() / 1000);
         GlbServiceConfig.Dns dns = config.dns();
-        boolean reusePort = vertx.isNativeTransportEnabled();
-        int sockets = reusePort ? Math.max(1, dns.udpSockets()) : 1;
-        // One verticle instance per socket: Vert.x gives each instance its own event loop, and with
-        // SO_REUSEPORT the kernel spreads datagrams across the sockets.
-        vertx.deployVerticle(() -> new UdpListener(reusePort), new DeploymentOptions().setInstances(sockets))
-                .toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        udp = new UdpDnsTransport(responder);
+        int sockets = udp.bind(vertx.nettyEventLoopGroup(), dns.host(), dns.port(), dns.udpSockets());
         tcp = vertx.createNetServer(new NetServerOptions().setHost(dns.host()).setPort(dns.port())
                 .setIdleTimeout(dns.tcpIdleSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS));
         tcp.connectHandler(this::serveTcp);
@@ -92,22 +63,11 @@ public class DnsServer {
 
     void onStop(@Observes ShutdownEvent event) {
         Duration wait = Duration.ofSeconds(5);
-        udpSockets.forEach(socket -> socket.close().toCompletionStage().toCompletableFuture()
-                .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS));
+        if (udp != null) {
+            udp.close();
+        }
         if (tcp != null) {
             tcp.close().toCompletionStage().toCompletableFuture().orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void answerUdp(DatagramSocket socket, io.vertx.core.datagram.DatagramPacket packet) {
-        try {
-            InetAddress source = InetAddress.getByName(packet.sender().host());
-            byte[] response = responder.respond(packet.data().getBytes(), source, false);
-            if (response != null) {
-                socket.send(Buffer.buffer(response), packet.sender().port(), packet.sender().host());
-            }
-        } catch (UnknownHostException | RuntimeException e) {
-            Log.debugf("dropped a UDP query: %s", e.toString());
         }
     }
 
