@@ -49,23 +49,50 @@ h2rps() { awk '/^finished in/ {gsub(",", "", $4); print $4}'; }
 # JIT warm-up of the service (2 cores: the first minute of a JVM is mostly its compiler).
 "${LOAD[@]}" --target 127.0.0.1:$PORT --mode closed --concurrency "$CONCURRENCY" --seconds 20 --warmup 0 --domain bench >/dev/null
 
+# Decisions made while the Redis breaker is open come from the local fallback and would flatter the
+# figures: wait for it to be closed before each measurement and report any opening during one.
+breaker_closed() { curl -fs "http://127.0.0.1:$PORT/health/circuit-breakers" | grep -q '"name":"ratelimit-redis","state":"CLOSED"'; }
+wait_breaker_closed() {
+  for _ in $(seq 1 90); do breaker_closed && return; sleep 0.5; done
+  echo "the ratelimit-redis breaker stayed open; see $STATE/ratelimit-svc.log" >&2
+}
+openings() { grep -c 'breaker=ratelimit-redis state=OPEN' "$STATE/ratelimit-svc.log" || true; }
+opened_before=0
+note_openings() { # phase
+  local now
+  now=$(openings)
+  (( now > opened_before )) && echo "  !! the Redis breaker opened during $1: some of its decisions were local (fallback)"
+  opened_before=$now
+}
+wait_breaker_closed
+opened_before=$(openings)
+
 evalsha=() incr=() decisions=() p50=() p99=() h2=()
 for round in $(seq 1 "$ROUNDS"); do
   evalsha+=("$(redis-benchmark -p $REDIS_PORT -c "$CONCURRENCY" -n "$REQUESTS" -r 10000 --csv \
     EVALSHA "$SHA" 1 "ratelimit:{bench|user=u__rand_int__}:f60000:0" f 1000000000 60000 1 0 | rps)")
   incr+=("$(redis-benchmark -p $REDIS_PORT -c "$CONCURRENCY" -n "$REQUESTS" -r 10000 --csv \
     INCR "bench:incr:__rand_int__" | rps)")
+  wait_breaker_closed
+  opened_before=$(openings)
   line=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode closed --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_RUN" \
     --warmup 5 --channels 2 --domain bench)
   h2+=("$("${H2LOAD[@]}" -n $((CONCURRENCY * 2000)) \
     "http://127.0.0.1:$PORT/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit" | h2rps)")
   echo "round $round: EVALSHA ${evalsha[-1]}/s, INCR ${incr[-1]}/s, h2load ${h2[-1]}/s, java $line"
+  note_openings "round $round"
   decisions+=("$(sed -E 's/.*decisions_per_s=([0-9.]+).*/\1/' <<<"$line")")
   p50+=("$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")")
   p99+=("$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")")
 done
-fixed5=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 5000 --seconds "$SECONDS_PER_RUN" --channels 2 --domain bench)
-fixed=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 10000 --seconds "$SECONDS_PER_RUN" --channels 2 --domain bench)
+wait_breaker_closed
+opened_before=$(openings)
+fixed5=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 5000 --seconds "$SECONDS_PER_RUN" --warmup 5 --channels 2 --domain bench)
+note_openings "the fixed 5,000/s run"
+wait_breaker_closed
+opened_before=$(openings)
+fixed=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 10000 --seconds "$SECONDS_PER_RUN" --warmup 5 --channels 2 --domain bench)
+note_openings "the fixed 10,000/s run"
 echo "fixed rate: $fixed5"
 echo "fixed rate: $fixed"
 

@@ -61,7 +61,13 @@ public final class RlsLoad {
         }
         Load load = new Load(stubs, domain, keys);
         if (warmup > 0) {
-            load.closed(concurrency, warmup);
+            // Warm up the way the run will load: a fixed-rate run's first seconds would otherwise
+            // measure the generator's own JIT compiling its scheduling path.
+            if (mode.equals("rate")) {
+                load.rate(rate, warmup);
+            } else {
+                load.closed(concurrency, warmup);
+            }
         }
         Result result = mode.equals("rate") ? load.rate(rate, seconds) : load.closed(concurrency, seconds);
         Histogram h = result.latency();
@@ -111,7 +117,9 @@ public final class RlsLoad {
 
         @Override
         public void onError(Throwable t) {
-            tally.errors().incrementAndGet();
+            if (tally.errors().incrementAndGet() == 1) {
+                System.err.println("first error: " + t + (t.getCause() != null ? " caused by " + t.getCause() : ""));
+            }
             finished();
         }
 

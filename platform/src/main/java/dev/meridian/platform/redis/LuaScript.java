@@ -52,6 +52,11 @@ public final class LuaScript {
                 .recoverWithUni(() -> redis.send(request(Command.EVAL, source, keyCount, keysThenArgs)));
     }
 
+    /** The {@code EVALSHA} request alone, for a caller that sends it in a batch (and handles NOSCRIPT). */
+    public Request evalsha(int keyCount, List<String> keysThenArgs) {
+        return request(Command.EVALSHA, sha, keyCount, keysThenArgs);
+    }
+
     public Uni<Response> run(Redis redis, List<String> keys, List<String> args) {
         List<String> all = new ArrayList<>(keys.size() + args.size());
         all.addAll(keys);

@@ -14,18 +14,19 @@ import java.util.Map;
 /**
  * Counters in Redis: all checks of a request that live on one node go in one {@code EVALSHA}
  * (loaded with {@code EVAL} on {@code NOSCRIPT}). On Redis Cluster, checks are grouped by slot; a
- * descriptor's keys share a hash tag, so its limits are always evaluated together.
+ * descriptor's keys share a hash tag, so its limits are always evaluated together. Calls made in
+ * the same event-loop turn travel to Redis together ({@link ScriptBatcher}).
  */
 public final class RedisCounterStore implements CounterStore {
 
     private static final LuaScript SCRIPT = LuaScript.fromResource(RedisCounterStore.class, "ratelimit.lua");
 
-    private final Redis redis;
+    private final ScriptBatcher batcher;
     private final boolean cluster;
     private final String prefix;
 
     public RedisCounterStore(Redis redis, boolean cluster, String prefix) {
-        this.redis = redis;
+        this.batcher = new ScriptBatcher(redis, SCRIPT);
         this.cluster = cluster;
         this.prefix = prefix;
     }
@@ -37,12 +38,14 @@ public final class RedisCounterStore implements CounterStore {
         }
         Map<Integer, List<Integer>> batches = batches(checks);
         if (batches.size() == 1) {
-            return run(checks, batches.values().iterator().next()).map(Arrays::asList);
+            Map.Entry<Integer, List<Integer>> only = batches.entrySet().iterator().next();
+            return run(checks, only.getKey(), only.getValue()).map(Arrays::asList);
         }
         LimitOutcome[] outcomes = new LimitOutcome[checks.size()];
         List<Uni<Void>> calls = new ArrayList<>();
-        for (List<Integer> batch : batches.values()) {
-            calls.add(run(checks, batch).invoke(results -> {
+        for (Map.Entry<Integer, List<Integer>> slotBatch : batches.entrySet()) {
+            List<Integer> batch = slotBatch.getValue();
+            calls.add(run(checks, slotBatch.getKey(), batch).invoke(results -> {
                 for (int i = 0; i < batch.size(); i++) {
                     outcomes[batch.get(i)] = results[i];
                 }
@@ -65,7 +68,7 @@ public final class RedisCounterStore implements CounterStore {
         return batches;
     }
 
-    private Uni<LimitOutcome[]> run(List<LimitCheck> checks, List<Integer> batch) {
+    private Uni<LimitOutcome[]> run(List<LimitCheck> checks, int slot, List<Integer> batch) {
         List<String> keysAndArgs = new ArrayList<>(batch.size() * 6);
         for (int index : batch) {
             keysAndArgs.add(prefix + checks.get(index).key());
@@ -78,7 +81,7 @@ public final class RedisCounterStore implements CounterStore {
             keysAndArgs.add(Long.toString(check.hits()));
             keysAndArgs.add(Integer.toString(check.group()));
         }
-        return SCRIPT.run(redis, batch.size(), keysAndArgs).map(reply -> parse(reply, batch.size()));
+        return batcher.run(slot, batch.size(), keysAndArgs).map(reply -> parse(reply, batch.size()));
     }
 
     private static LimitOutcome[] parse(Response reply, int expected) {

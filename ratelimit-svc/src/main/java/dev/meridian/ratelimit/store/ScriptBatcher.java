@@ -1,0 +1,106 @@
+package dev.meridian.ratelimit.store;
+
+import dev.meridian.platform.redis.LuaScript;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Sends the calls of one Lua script made during one event-loop turn to Redis together: one write
+ * carrying every {@code EVALSHA}, one connection, replies matched in order. Each decision still
+ * costs Redis one script run and its caller one round trip, but the service pays one system call
+ * per batch instead of one per decision, and Redis reads the whole batch at once.
+ *
+ * <p>Calls are gathered per hash slot (Redis Cluster runs a batch on one node) and per event
+ * loop; the batch leaves at the end of the turn or when it reaches {@link #MAX_BATCH}. A call made
+ * off an event loop goes alone. If a batch fails as a whole (Redis refuses any one command with
+ * the whole batch, e.g. NOSCRIPT after a restart), every call in it is retried alone, so each gets
+ * its own answer or its own error.
+ */
+final class ScriptBatcher {
+
+    static final int MAX_BATCH = 128;
+
+    private record Call(int keyCount, List<String> keysThenArgs, UniEmitter<? super Response> emitter) {
+    }
+
+    private static final class Batch {
+        final List<Call> calls = new ArrayList<>();
+        boolean sent;
+    }
+
+    private final Redis redis;
+    private final LuaScript script;
+    private final LongAdder batchesSent = new LongAdder();
+    /** The open batch per slot of the event loop running on this thread. */
+    private final ThreadLocal<Map<Integer, Batch>> open = ThreadLocal.withInitial(HashMap::new);
+
+    ScriptBatcher(Redis redis, LuaScript script) {
+        this.redis = redis;
+        this.script = script;
+    }
+
+    Uni<Response> run(int slot, int keyCount, List<String> keysThenArgs) {
+        return Uni.createFrom().emitter(emitter -> {
+            Context context = Vertx.currentContext();
+            if (context == null || !context.isEventLoopContext()) {
+                alone(new Call(keyCount, keysThenArgs, emitter));
+                return;
+            }
+            Map<Integer, Batch> batches = open.get();
+            Batch batch = batches.get(slot);
+            if (batch == null) {
+                Batch created = new Batch();
+                batches.put(slot, created);
+                context.runOnContext(v -> send(batches, slot, created));
+                batch = created;
+            }
+            batch.calls.add(new Call(keyCount, keysThenArgs, emitter));
+            if (batch.calls.size() >= MAX_BATCH) {
+                send(batches, slot, batch);
+            }
+        });
+    }
+
+    private void send(Map<Integer, Batch> batches, int slot, Batch batch) {
+        if (batch.sent) {
+            return;
+        }
+        batch.sent = true;
+        batches.remove(slot, batch);
+        List<Call> calls = batch.calls;
+        if (calls.size() == 1) {
+            alone(calls.get(0));
+            return;
+        }
+        batchesSent.increment();
+        List<Request> requests = new ArrayList<>(calls.size());
+        for (Call call : calls) {
+            requests.add(script.evalsha(call.keyCount(), call.keysThenArgs()));
+        }
+        redis.batch(requests).subscribe().with(replies -> {
+            for (int i = 0; i < calls.size(); i++) {
+                calls.get(i).emitter().complete(replies.get(i));
+            }
+        }, failure -> calls.forEach(this::alone));
+    }
+
+    /** Batches of two or more calls sent so far. */
+    long batchesSent() {
+        return batchesSent.sum();
+    }
+
+    private void alone(Call call) {
+        script.run(redis, call.keyCount(), call.keysThenArgs()).subscribe().with(call.emitter()::complete, call.emitter()::fail);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.meridian.ratelimit.store;
+
+import dev.meridian.platform.redis.LuaScript;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.redis.client.RedisOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Calls made in one event-loop turn go to the local Redis (16379) together, each with its own answer. */
+class ScriptBatcherTest {
+
+    /** Returns the counter after the increment, tagged with the caller's argument so replies can be matched. */
+    private static final String SOURCE = "local n = redis.call('INCR', KEYS[1]) redis.call('PEXPIRE', KEYS[1], 60000) return {n, ARGV[1]}";
+    private static final LuaScript COUNT = new LuaScript(SOURCE);
+
+    private static Vertx vertx;
+    private static Redis redis;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        redis = Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:16379").setMaxPoolSize(4)
+                .setMaxPoolWaiting(1024));
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+        vertx.closeAndAwait();
+    }
+
+    /** Makes {@code calls} calls in one turn of an event loop and returns their replies as "count:argument". */
+    private static List<String> oneTurn(ScriptBatcher batcher, String key, int calls) throws Exception {
+        CompletableFuture<List<String>> done = new CompletableFuture<>();
+        vertx.getDelegate().getOrCreateContext().runOnContext(v -> {
+            List<Uni<String>> replies = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                replies.add(batcher.run(0, 1, List.of(key, "caller-" + i))
+                        .map(reply -> reply.get(0).toLong() + ":" + reply.get(1).toString()));
+            }
+            Uni.join().all(replies).andFailFast().subscribe().with(done::complete, done::completeExceptionally);
+        });
+        return done.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void everyCallGetsItsOwnReplyAndTheyTravelInFewBatches() throws Exception {
+        ScriptBatcher batcher = new ScriptBatcher(redis, COUNT);
+        String key = "meridian-test:batch:" + UUID.randomUUID();
+        redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SOURCE)).await().atMost(Duration.ofSeconds(5));
+
+        List<String> replies = oneTurn(batcher, key, 300);
+
+        for (int i = 0; i < replies.size(); i++) {
+            assertTrue(replies.get(i).endsWith(":caller-" + i), "reply " + i + " went to the wrong caller: " + replies.get(i));
+        }
+        Set<Long> counts = replies.stream().map(r -> Long.parseLong(r.substring(0, r.indexOf(':')))).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(IntStream.rangeClosed(1, 300).mapToObj(Long::valueOf).collect(Collectors.toCollection(TreeSet::new)), counts,
+                "every call ran exactly once");
+        long batches = batcher.batchesSent();
+        assertTrue(batches >= 3 && batches <= 4, "300 calls in one turn, at most " + ScriptBatcher.MAX_BATCH + " a batch: " + batches);
+    }
+
+    @Test
+    void aBatchRefusedForNoscriptIsRetriedCallByCall() throws Exception {
+        ScriptBatcher batcher = new ScriptBatcher(redis, COUNT);
+        String key = "meridian-test:batch:" + UUID.randomUUID();
+        redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH")).await().atMost(Duration.ofSeconds(5));
+
+        List<String> replies = oneTurn(batcher, key, 20);
+
+        assertEquals(20, replies.stream().map(r -> r.substring(0, r.indexOf(':'))).distinct().count());
+        for (int i = 0; i < replies.size(); i++) {
+            assertTrue(replies.get(i).endsWith(":caller-" + i), replies.get(i));
+        }
+    }
+
+    @Test
+    void aCallOffTheEventLoopGoesAlone() {
+        ScriptBatcher batcher = new ScriptBatcher(redis, COUNT);
+        String key = "meridian-test:batch:" + UUID.randomUUID();
+
+        long count = batcher.run(0, 1, List.of(key, "x")).await().atMost(Duration.ofSeconds(5)).get(0).toLong();
+
+        assertEquals(1, count);
+        assertEquals(0, batcher.batchesSent());
+    }
+}
