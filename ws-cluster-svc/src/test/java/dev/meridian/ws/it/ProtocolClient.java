@@ -163,9 +163,13 @@ final class ProtocolClient implements WebSocket.Listener, AutoCloseable {
             if (left <= 0) {
                 return null;
             }
-            JsonNode frame = inbox.poll(left, TimeUnit.NANOSECONDS);
+            // In slices, so a socket the server has closed ends the wait instead of the timeout.
+            JsonNode frame = inbox.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
             if (frame == null) {
-                return null;
+                if (closed.isDone() && inbox.isEmpty()) {
+                    return null;
+                }
+                continue;
             }
             if (match.test(frame)) {
                 return frame;
