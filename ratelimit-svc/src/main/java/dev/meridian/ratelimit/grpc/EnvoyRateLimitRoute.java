@@ -35,7 +35,8 @@ public class EnvoyRateLimitRoute {
     void install(@Observes Router router, Vertx vertx) {
         GrpcServer server = GrpcServer.server(vertx);
         server.callHandler(RateLimitServiceGrpc.getShouldRateLimitMethod(), this::shouldRateLimit);
-        router.route(PATH).order(Integer.MIN_VALUE + 1).handler(context -> server.handle(context.request()));
+        // Ahead of every other route: Quarkus mounts its generic gRPC route last, and no other route may see this path.
+        router.route(PATH).order(Integer.MIN_VALUE).handler(context -> server.handle(context.request()));
     }
 
     private void shouldRateLimit(GrpcServerRequest<RateLimitRequest, RateLimitResponse> call) {

@@ -23,9 +23,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Calls are gathered per hash slot (Redis Cluster runs a batch on one node) and per event
  * loop; the batch leaves at the end of the turn or when it reaches {@link #MAX_BATCH}. A call made
- * off an event loop goes alone. If a batch fails as a whole (Redis refuses any one command with
- * the whole batch, e.g. NOSCRIPT after a restart), every call in it is retried alone, so each gets
- * its own answer or its own error.
+ * off an event loop goes alone. The client fails a batch as a whole when any one command in it
+ * fails. When every command was refused NOSCRIPT (Redis restarted and lost the script), none ran,
+ * and each call is retried alone, which loads the script; any other failure (a connection lost
+ * mid-batch, one command's error) may have come after some commands ran, and running those again
+ * would count their hits twice, so every call in the batch fails with it, as a lone call would.
  */
 final class ScriptBatcher {
 
@@ -92,7 +94,23 @@ final class ScriptBatcher {
             for (int i = 0; i < calls.size(); i++) {
                 calls.get(i).emitter().complete(replies.get(i));
             }
-        }, failure -> calls.forEach(this::alone));
+        }, failure -> {
+            if (noneRan(failure, calls.size())) {
+                calls.forEach(this::alone);
+            } else {
+                calls.forEach(call -> call.emitter().fail(failure));
+            }
+        });
+    }
+
+    /**
+     * Whether every command of a failed batch was refused NOSCRIPT. The client reports a failed
+     * batch as one error with a line per failed command; anything it cannot be sure of counts as
+     * "some may have run".
+     */
+    static boolean noneRan(Throwable failure, int commands) {
+        String message = failure.getMessage();
+        return message != null && message.lines().filter(line -> line.contains("NOSCRIPT")).count() == commands;
     }
 
     /** Batches of two or more calls sent so far. */

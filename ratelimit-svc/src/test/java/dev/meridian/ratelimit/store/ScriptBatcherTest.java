@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Calls made in one event-loop turn go to the local Redis (16379) together, each with its own answer. */
@@ -92,6 +93,41 @@ class ScriptBatcherTest {
         for (int i = 0; i < replies.size(); i++) {
             assertTrue(replies.get(i).endsWith(":caller-" + i), replies.get(i));
         }
+    }
+
+    @Test
+    void aBatchWithOneFailingCommandIsNotRunAgain() throws Exception {
+        // One command of the batch errors after the others have counted: the batch fails as a
+        // whole, and running the others again would count them twice.
+        String source = "if ARGV[1] == 'boom' then return redis.error_reply('boom') end " + SOURCE;
+        LuaScript failOnBoom = new LuaScript(source);
+        redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source)).await().atMost(Duration.ofSeconds(5));
+        ScriptBatcher batcher = new ScriptBatcher(redis, failOnBoom);
+        String key = "meridian-test:batch:" + UUID.randomUUID();
+
+        CompletableFuture<List<String>> done = new CompletableFuture<>();
+        vertx.getDelegate().getOrCreateContext().runOnContext(v -> {
+            List<Uni<String>> outcomes = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                outcomes.add(batcher.run(0, 1, List.of(key, i == 4 ? "boom" : "caller-" + i))
+                        .map(reply -> "ok").onFailure().recoverWithItem(e -> "failed"));
+            }
+            Uni.join().all(outcomes).andFailFast().subscribe().with(done::complete, done::completeExceptionally);
+        });
+        List<String> outcomes = done.get(30, TimeUnit.SECONDS);
+
+        assertEquals(1, batcher.batchesSent());
+        assertEquals("failed", outcomes.get(4));
+        String count = redis.send(Request.cmd(Command.GET).arg(key)).await().atMost(Duration.ofSeconds(5)).toString();
+        assertEquals("9", count, "the nine calls that ran counted once each");
+    }
+
+    @Test
+    void onlyABatchRefusedNoscriptThroughoutCountsAsNotRun() {
+        assertTrue(ScriptBatcher.noneRan(new RuntimeException("ERR [0]NOSCRIPT x\nERR [1]NOSCRIPT x"), 2));
+        assertFalse(ScriptBatcher.noneRan(new RuntimeException("ERR [0]NOSCRIPT x"), 2), "one of two may have run");
+        assertFalse(ScriptBatcher.noneRan(new RuntimeException("Connection closed"), 2));
+        assertFalse(ScriptBatcher.noneRan(new RuntimeException(), 2));
     }
 
     @Test
