@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,13 +28,15 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class EnvoyRateLimitRoute {
 
+    static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
     static final String PATH = "/" + RateLimitServiceGrpc.getShouldRateLimitMethod().getFullMethodName();
 
     @Inject
     RateLimitDecider decider;
 
     void install(@Observes Router router, Vertx vertx) {
-        GrpcServer server = GrpcServer.server(vertx);
+        // The same inbound limit as grpc-java's (which served this method before), not Vert.x's 256 KiB.
+        GrpcServer server = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
         server.callHandler(RateLimitServiceGrpc.getShouldRateLimitMethod(), this::shouldRateLimit);
         // Ahead of every other route: Quarkus mounts its generic gRPC route last, and no other route may see this path.
         router.route(PATH).order(Integer.MIN_VALUE).handler(context -> server.handle(context.request()));
