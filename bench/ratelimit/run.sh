@@ -52,12 +52,14 @@ h2rps() { awk '/^finished in/ {gsub(",", "", $4); print $4}'; }
 # Decisions made while the Redis breaker is open come from the local fallback and would flatter the
 # figures: wait for it to be closed before each measurement and report any opening during one.
 breaker_closed() { curl -fs "http://127.0.0.1:$PORT/health/circuit-breakers" | grep -q '"name":"ratelimit-redis","state":"CLOSED"'; }
-wait_breaker_closed() {
-  for _ in $(seq 1 90); do breaker_closed && return; sleep 0.5; done
-  echo "the ratelimit-redis breaker stayed open; see $STATE/ratelimit-svc.log" >&2
-}
 openings() { grep -c 'breaker=ratelimit-redis state=OPEN' "$STATE/ratelimit-svc.log" || true; }
 opened_before=0
+wait_breaker_closed() { # then counts openings from here
+  local closed=0
+  for _ in $(seq 1 90); do breaker_closed && { closed=1; break; }; sleep 0.5; done
+  (( closed )) || echo "the ratelimit-redis breaker stayed open; see $STATE/ratelimit-svc.log" >&2
+  opened_before=$(openings)
+}
 note_openings() { # phase
   local now
   now=$(openings)
@@ -65,7 +67,6 @@ note_openings() { # phase
   opened_before=$now
 }
 wait_breaker_closed
-opened_before=$(openings)
 
 evalsha=() incr=() decisions=() p50=() p99=() h2=()
 for round in $(seq 1 "$ROUNDS"); do
@@ -74,7 +75,6 @@ for round in $(seq 1 "$ROUNDS"); do
   incr+=("$(redis-benchmark -p $REDIS_PORT -c "$CONCURRENCY" -n "$REQUESTS" -r 10000 --csv \
     INCR "bench:incr:__rand_int__" | rps)")
   wait_breaker_closed
-  opened_before=$(openings)
   line=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode closed --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_RUN" \
     --warmup 5 --channels 2 --domain bench)
   h2+=("$("${H2LOAD[@]}" -n $((CONCURRENCY * 2000)) \
@@ -86,11 +86,9 @@ for round in $(seq 1 "$ROUNDS"); do
   p99+=("$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")")
 done
 wait_breaker_closed
-opened_before=$(openings)
 fixed5=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 5000 --seconds "$SECONDS_PER_RUN" --warmup 5 --channels 2 --domain bench)
 note_openings "the fixed 5,000/s run"
 wait_breaker_closed
-opened_before=$(openings)
 fixed=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 10000 --seconds "$SECONDS_PER_RUN" --warmup 5 --channels 2 --domain bench)
 note_openings "the fixed 10,000/s run"
 echo "fixed rate: $fixed5"

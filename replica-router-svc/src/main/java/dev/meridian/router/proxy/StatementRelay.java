@@ -69,6 +69,15 @@ final class StatementRelay {
     private boolean deferredFailed;
     /** A read not yet answered with any byte: resent elsewhere if its backend fails. */
     private List<Step> retryable;
+    /**
+     * The reply of a retryable read so far, held back until it is complete (or large): a backend
+     * stopped at once flushes what it had buffered (ParseComplete, BindComplete, RowDescription)
+     * with its farewell notice, and once those reach the client the read can no longer be resent.
+     */
+    private Buffer heldReply;
+
+    /** Reply bytes are held for a retryable read up to this size, then it streams and cannot be retried. */
+    static final int MAX_HELD_REPLY_BYTES = 64 * 1024;
 
     StatementRelay(RouterRuntime runtime, LoopPools pools, ClientSession session) {
         this.runtime = runtime;
@@ -280,6 +289,9 @@ final class StatementRelay {
         pinned |= pins;
         wrote |= writes;
         if (server != null) {
+            // More for the same backend before its last reply is complete: what it said so far goes
+            // out first, and from here a loss cannot be mended by resending only the first part.
+            releaseHeld();
             send(steps);
             countRouted(server.node(), !writes);
             return;
@@ -481,11 +493,6 @@ final class StatementRelay {
                         out.appendByte((byte) 'N').appendBuffer(reader.buffer(), reader.frameStart() + 1, reader.frameLength() - 1);
                     }
                 }
-                if (verdict != ResponseSequencer.Verdict.DROP && type != 'N' && type != 'S' && type != 'A') {
-                    // A reply has reached the client: the statement can no longer be retried elsewhere.
-                    // (A dying backend's notice, e.g. at immediate shutdown, does not count.)
-                    retryable = null;
-                }
                 observe(connection, message, verdict);
                 if (responses.syntheticDue()) {
                     out = appendRun(out, reader.buffer(), runStart, runEnd);
@@ -498,7 +505,7 @@ final class StatementRelay {
             Log.warnf("backend=%s sent an invalid message: %s", connection.node().name(), e.getMessage());
             out = appendRun(out, reader.buffer(), runStart, runEnd);
             detach(false);
-            session.socket().write(out);
+            session.socket().write(withHeld(out));
             session.fatal("08P01", "server connection broke the protocol: " + e.getMessage());
             return;
         }
@@ -507,7 +514,18 @@ final class StatementRelay {
         } else {
             out = appendRun(out, reader.buffer(), runStart, runEnd);
         }
+        if (retryable != null && !responses.idle() && (heldReply == null ? 0 : heldReply.length()) + out.length() <= MAX_HELD_REPLY_BYTES) {
+            // Not complete yet: the client sees nothing until it is, so a failure can still resend it.
+            if (heldReply == null) {
+                heldReply = Buffer.buffer(out.length());
+            }
+            heldReply.appendBuffer(out);
+            return;
+        }
+        out = withHeld(out);
         if (out.length() > 0) {
+            // A reply has reached the client: the statement can no longer be retried elsewhere.
+            retryable = null;
             session.socket().write(out);
             if (session.socket().writeQueueFull()) {
                 connection.socket().pause();
@@ -515,6 +533,21 @@ final class StatementRelay {
             }
         }
         releaseIfIdle();
+    }
+
+    private void releaseHeld() {
+        retryable = null;
+        Buffer held = withHeld(Buffer.buffer());
+        if (held.length() > 0) {
+            session.socket().write(held);
+        }
+    }
+
+    /** {@code out} after what was held back, and nothing held any more. */
+    private Buffer withHeld(Buffer out) {
+        Buffer held = heldReply;
+        heldReply = null;
+        return held == null ? out : held.appendBuffer(out);
     }
 
     private static Buffer appendRun(Buffer out, Buffer source, int start, int end) {
@@ -588,6 +621,8 @@ final class StatementRelay {
         boolean nothingInFlight = quiet();
         server = null;
         retryable = null;
+        // What the lost backend said for this read never reached the client; the next backend answers it whole.
+        heldReply = null;
         connection.node().outstanding().decrementAndGet();
         connection.node().errored();
         responses.clear();
