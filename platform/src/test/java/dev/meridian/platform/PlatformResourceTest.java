@@ -13,6 +13,7 @@ import dev.meridian.platform.redis.StreamTail;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -26,6 +27,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.restassured.RestAssured.given;
@@ -154,6 +157,31 @@ class PlatformResourceTest {
         given().get("/health/circuit-breakers").then()
                 .body("breakers.find { it.name == 'test-backend' }.state", equalTo("CLOSED"))
                 .body("breakers.find { it.name == 'test-backend' }.failures", equalTo(0));
+    }
+
+    @Test
+    void aGuardedCallOnAnEventLoopIsAnsweredInTheTurnThatCompletesItWithoutExtraTasks() throws Exception {
+        Breaker breaker = breakers.breaker("inline-backend");
+        CompletableFuture<String> observed = new CompletableFuture<>();
+
+        // given: on an event loop, a guarded call whose backend answers later, from that loop
+        vertx.getDelegate().runOnContext(v -> {
+            Thread loop = Thread.currentThread();
+            AtomicReference<UniEmitter<? super String>> backend = new AtomicReference<>();
+            AtomicReference<String> delivered = new AtomicReference<>();
+            breaker.call(() -> Uni.createFrom().<String>emitter(backend::set)).subscribe().with(delivered::set);
+            boolean startedInline = backend.get() != null;
+            vertx.getDelegate().setTimer(10, t -> {
+                // when: the backend answers
+                backend.get().complete("answer");
+                // then: the caller has the answer before this task ends, on the same thread
+                observed.complete("startedInline=" + startedInline + " deliveredInline=" + "answer".equals(delivered.get())
+                        + " sameThread=" + (Thread.currentThread() == loop));
+            });
+        });
+
+        assertEquals("startedInline=true deliveredInline=true sameThread=true", observed.get(5, TimeUnit.SECONDS));
+        assertEquals(CircuitBreakerState.CLOSED, breaker.state());
     }
 
     @Test
