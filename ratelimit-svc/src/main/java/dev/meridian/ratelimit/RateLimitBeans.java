@@ -13,6 +13,7 @@ import dev.meridian.ratelimit.limiter.OverLimitCache;
 import dev.meridian.ratelimit.limiter.RateLimitDecider;
 import dev.meridian.ratelimit.store.CounterStore;
 import dev.meridian.ratelimit.store.InMemoryCounterStore;
+import dev.meridian.ratelimit.store.EventLoopRedis;
 import dev.meridian.ratelimit.store.RedisCounterStore;
 import io.quarkus.logging.Log;
 import io.vertx.mutiny.core.Vertx;
@@ -22,7 +23,6 @@ import io.vertx.redis.client.RedisOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -36,11 +36,8 @@ public class RateLimitBeans {
     /** Name of the breaker around the counter store, as shown at /health/circuit-breakers. */
     public static final String STORE_BREAKER = "ratelimit-redis";
 
-    @Produces
-    @Singleton
-    @Named("counter-redis")
-    Optional<Redis> counterRedis(Vertx vertx, RateLimitServiceConfig config) {
-        RateLimitServiceConfig.Store store = config.store();
+    /** Options of the counters' Redis clients; empty when counters stay in memory. */
+    static Optional<RedisOptions> counterRedisOptions(RateLimitServiceConfig.Store store) {
         List<String> cluster = store.clusterUrls().orElse(List.of()).stream().filter(s -> !s.isBlank()).toList();
         RedisOptions options = new RedisOptions().setMetricsName("ratelimit-counters").setPoolName("ratelimit-counters")
                 .setMaxPoolSize(store.poolSize()).setMaxPoolWaiting(4096)
@@ -53,22 +50,27 @@ public class RateLimitBeans {
         } else {
             return Optional.empty();
         }
-        return Optional.of(Redis.createClient(vertx, options));
-    }
-
-    void closeRedis(@Disposes @Named("counter-redis") Optional<Redis> redis) {
-        redis.ifPresent(Redis::close);
+        return Optional.of(options);
     }
 
     @Produces
     @Singleton
-    CounterStore counterStore(@Named("counter-redis") Optional<Redis> redis, RateLimitServiceConfig config, Clock clock) {
-        if (redis.isEmpty()) {
+    CounterStore counterStore(Vertx vertx, RateLimitServiceConfig config, Clock clock) {
+        Optional<RedisOptions> options = counterRedisOptions(config.store());
+        if (options.isEmpty()) {
             Log.info("rate-limit counters in memory: no RATELIMIT_REDIS_URL or RATELIMIT_REDIS_CLUSTER_URLS, one instance only");
             return new InMemoryCounterStore(clock, config.store().memoryEntries());
         }
-        boolean cluster = config.store().clusterUrls().map(urls -> urls.stream().anyMatch(s -> !s.isBlank())).orElse(false);
-        return new RedisCounterStore(redis.get(), cluster, config.store().keyPrefix());
+        boolean cluster = options.get().getType() == RedisClientType.CLUSTER;
+        // Each event loop gets clients of its own (EventLoopRedis); the pool size applies to each.
+        return new RedisCounterStore(new EventLoopRedis(() -> Redis.createClient(vertx, new RedisOptions(options.get()))), cluster,
+                config.store().keyPrefix());
+    }
+
+    void closeCounterStore(@Disposes CounterStore store) {
+        if (store instanceof RedisCounterStore redis) {
+            redis.close();
+        }
     }
 
     @Produces

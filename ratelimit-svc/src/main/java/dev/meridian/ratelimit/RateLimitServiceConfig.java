@@ -60,8 +60,8 @@ public interface RateLimitServiceConfig {
         @WithDefault("500ms")
         java.time.Duration timeout();
 
-        /** Connections to Redis at most. */
-        @WithDefault("32")
+        /** Connections to Redis at most, per event loop (each loop has clients of its own). */
+        @WithDefault("16")
         int poolSize();
 
         /** Entries in the in-memory store (the embedded store and the fallback) at most. */

@@ -1,5 +1,6 @@
 package dev.meridian.ratelimit.grpc;
 
+import dev.meridian.platform.transport.CoalescedFlushes;
 import dev.meridian.ratelimit.limiter.RateLimitDecider;
 import dev.meridian.ratelimit.limiter.RateLimitQuery;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
@@ -39,7 +40,11 @@ public class EnvoyRateLimitRoute {
         GrpcServer server = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
         server.callHandler(RateLimitServiceGrpc.getShouldRateLimitMethod(), this::shouldRateLimit);
         // Ahead of every other route: Quarkus mounts its generic gRPC route last, and no other route may see this path.
-        router.route(PATH).order(Integer.MIN_VALUE).handler(context -> server.handle(context.request()));
+        router.route(PATH).order(Integer.MIN_VALUE).handler(context -> {
+            // Answers completed together by one Redis batch reply leave this connection in one write.
+            CoalescedFlushes.install(context.request().connection());
+            server.handle(context.request());
+        });
     }
 
     private void shouldRateLimit(GrpcServerRequest<RateLimitRequest, RateLimitResponse> call) {

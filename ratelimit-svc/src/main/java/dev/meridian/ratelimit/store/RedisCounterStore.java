@@ -2,7 +2,6 @@ package dev.meridian.ratelimit.store;
 
 import dev.meridian.platform.redis.LuaScript;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Response;
 
 import java.util.ArrayList;
@@ -17,15 +16,17 @@ import java.util.Map;
  * descriptor's keys share a hash tag, so its limits are always evaluated together. Calls made in
  * the same event-loop turn travel to Redis together ({@link ScriptBatcher}).
  */
-public final class RedisCounterStore implements CounterStore {
+public final class RedisCounterStore implements CounterStore, AutoCloseable {
 
     private static final LuaScript SCRIPT = LuaScript.fromResource(RedisCounterStore.class, "ratelimit.lua");
 
+    private final EventLoopRedis redis;
     private final ScriptBatcher batcher;
     private final boolean cluster;
     private final String prefix;
 
-    public RedisCounterStore(Redis redis, boolean cluster, String prefix) {
+    public RedisCounterStore(EventLoopRedis redis, boolean cluster, String prefix) {
+        this.redis = redis;
         this.batcher = new ScriptBatcher(redis, SCRIPT);
         this.cluster = cluster;
         this.prefix = prefix;
@@ -52,6 +53,11 @@ public final class RedisCounterStore implements CounterStore {
             }).replaceWithVoid());
         }
         return Uni.combine().all().unis(calls).discardItems().map(ignored -> Arrays.asList(outcomes));
+    }
+
+    @Override
+    public void close() {
+        redis.close();
     }
 
     @Override

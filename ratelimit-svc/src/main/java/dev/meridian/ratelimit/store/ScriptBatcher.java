@@ -1,11 +1,11 @@
 package dev.meridian.ratelimit.store;
 
 import dev.meridian.platform.redis.LuaScript;
+import dev.meridian.platform.transport.CoalescedFlushes;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.LongAdder;
  * per batch instead of one per decision, and Redis reads the whole batch at once.
  *
  * <p>Calls are gathered per hash slot (Redis Cluster runs a batch on one node) and per event
- * loop; the batch leaves at the end of the turn or when it reaches {@link #MAX_BATCH}. A call made
- * off an event loop goes alone. The client fails a batch as a whole when any one command in it
- * fails. When every command was refused NOSCRIPT (Redis restarted and lost the script), none ran,
+ * loop; the batch leaves at the end of the turn or when it reaches {@link #MAX_BATCH}, on that
+ * loop's own client ({@link EventLoopRedis}); the answers it completes leave each client
+ * connection in one write ({@code CoalescedFlushes}). A call made off an event loop goes alone.
+ * The client fails a batch as a whole when any one command in it fails. When every command was refused NOSCRIPT (Redis restarted and lost the script), none ran,
  * and each call is retried alone, which loads the script; any other failure (a connection lost
  * mid-batch, one command's error) may have come after some commands ran, and running those again
  * would count their hits twice, so every call in the batch fails with it, as a lone call would.
@@ -41,13 +42,13 @@ final class ScriptBatcher {
         boolean sent;
     }
 
-    private final Redis redis;
+    private final EventLoopRedis redis;
     private final LuaScript script;
     private final LongAdder batchesSent = new LongAdder();
     /** The open batch per slot of the event loop running on this thread. */
     private final ThreadLocal<Map<Integer, Batch>> open = ThreadLocal.withInitial(HashMap::new);
 
-    ScriptBatcher(Redis redis, LuaScript script) {
+    ScriptBatcher(EventLoopRedis redis, LuaScript script) {
         this.redis = redis;
         this.script = script;
     }
@@ -90,17 +91,18 @@ final class ScriptBatcher {
         for (Call call : calls) {
             requests.add(script.evalsha(call.keyCount(), call.keysThenArgs()));
         }
-        redis.batch(requests).subscribe().with(replies -> {
+        // The callers' answers go out with one flush per connection (CoalescedFlushes).
+        redis.current().batch(requests).subscribe().with(replies -> CoalescedFlushes.during(() -> {
             for (int i = 0; i < calls.size(); i++) {
                 calls.get(i).emitter().complete(replies.get(i));
             }
-        }, failure -> {
+        }), failure -> CoalescedFlushes.during(() -> {
             if (noneRan(failure, calls.size())) {
                 calls.forEach(this::alone);
             } else {
                 calls.forEach(call -> call.emitter().fail(failure));
             }
-        });
+        }));
     }
 
     /**
@@ -119,6 +121,6 @@ final class ScriptBatcher {
     }
 
     private void alone(Call call) {
-        script.run(redis, call.keyCount(), call.keysThenArgs()).subscribe().with(call.emitter()::complete, call.emitter()::fail);
+        script.run(redis.current(), call.keyCount(), call.keysThenArgs()).subscribe().with(call.emitter()::complete, call.emitter()::fail);
     }
 }

@@ -65,7 +65,7 @@ class ScriptBatcherTest {
 
     @Test
     void everyCallGetsItsOwnReplyAndTheyTravelInFewBatches() throws Exception {
-        ScriptBatcher batcher = new ScriptBatcher(redis, COUNT);
+        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), COUNT);
         String key = "meridian-test:batch:" + UUID.randomUUID();
         redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SOURCE)).await().atMost(Duration.ofSeconds(5));
 
@@ -83,7 +83,7 @@ class ScriptBatcherTest {
 
     @Test
     void aBatchRefusedForNoscriptIsRetriedCallByCall() throws Exception {
-        ScriptBatcher batcher = new ScriptBatcher(redis, COUNT);
+        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), COUNT);
         String key = "meridian-test:batch:" + UUID.randomUUID();
         redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH")).await().atMost(Duration.ofSeconds(5));
 
@@ -102,7 +102,7 @@ class ScriptBatcherTest {
         String source = "if ARGV[1] == 'boom' then return redis.error_reply('boom') end " + SOURCE;
         LuaScript failOnBoom = new LuaScript(source);
         redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source)).await().atMost(Duration.ofSeconds(5));
-        ScriptBatcher batcher = new ScriptBatcher(redis, failOnBoom);
+        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), failOnBoom);
         String key = "meridian-test:batch:" + UUID.randomUUID();
 
         CompletableFuture<List<String>> done = new CompletableFuture<>();
@@ -132,7 +132,7 @@ class ScriptBatcherTest {
 
     @Test
     void aCallOffTheEventLoopGoesAlone() {
-        ScriptBatcher batcher = new ScriptBatcher(redis, COUNT);
+        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), COUNT);
         String key = "meridian-test:batch:" + UUID.randomUUID();
 
         long count = batcher.run(0, 1, List.of(key, "x")).await().atMost(Duration.ofSeconds(5)).get(0).toLong();
