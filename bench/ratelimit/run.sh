@@ -36,6 +36,9 @@ curl -fs -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" || { echo "ratelim
 SCRIPT=$ROOT/ratelimit-svc/src/main/resources/dev/meridian/ratelimit/store/ratelimit.lua
 SHA=$(redis-cli -p $REDIS_PORT SCRIPT LOAD "$(cat "$SCRIPT")")
 REQUESTS=$((CONCURRENCY * 4000))
+# Every Java generator run is a new JVM: it warms up 10 s before measuring, or its own JIT compiler
+# (a third of its CPU in the first seconds) competes with the service for the two cores.
+WARMUP=10
 LOAD=(java -cp "$ROOT/bench/target/meridian-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" dev.meridian.bench.ratelimit.RlsLoad)
 
 rps() { awk -F'","' 'NR==2 {print $2}' | tr -d '"'; }
@@ -76,7 +79,7 @@ for round in $(seq 1 "$ROUNDS"); do
     INCR "bench:incr:__rand_int__" | rps)")
   wait_breaker_closed
   line=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode closed --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_RUN" \
-    --warmup 5 --channels 2 --domain bench)
+    --warmup $WARMUP --channels 2 --domain bench)
   h2+=("$("${H2LOAD[@]}" -n $((CONCURRENCY * 2000)) \
     "http://127.0.0.1:$PORT/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit" | h2rps)")
   echo "round $round: EVALSHA ${evalsha[-1]}/s, INCR ${incr[-1]}/s, h2load ${h2[-1]}/s, java $line"
@@ -86,10 +89,10 @@ for round in $(seq 1 "$ROUNDS"); do
   p99+=("$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")")
 done
 wait_breaker_closed
-fixed5=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 5000 --seconds "$SECONDS_PER_RUN" --warmup 5 --channels 2 --domain bench)
+fixed5=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 5000 --seconds "$SECONDS_PER_RUN" --warmup $WARMUP --channels 2 --domain bench)
 note_openings "the fixed 5,000/s run"
 wait_breaker_closed
-fixed=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 10000 --seconds "$SECONDS_PER_RUN" --warmup 5 --channels 2 --domain bench)
+fixed=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 10000 --seconds "$SECONDS_PER_RUN" --warmup $WARMUP --channels 2 --domain bench)
 note_openings "the fixed 10,000/s run"
 echo "fixed rate: $fixed5"
 echo "fixed rate: $fixed"
