@@ -10,10 +10,13 @@ import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -152,6 +155,47 @@ class EnvoyGrpcTest {
         StatusRuntimeException empty = assertThrows(StatusRuntimeException.class, () -> envoy.shouldRateLimit(
                 RateLimitRequest.newBuilder().setDomain("test").addDescriptors(RateLimitDescriptor.getDefaultInstance()).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
+
+        assertEquals(RateLimitResponse.Code.OK, ask(descriptor("healthcheck", "still-serving")).getOverallCode());
+    }
+
+    /** ShouldRateLimit with the request body as raw bytes, to send what no stub would. */
+    private static final MethodDescriptor<byte[], byte[]> RAW_SHOULD_RATE_LIMIT = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(RateLimitServiceGrpc.getShouldRateLimitMethod().getFullMethodName())
+            .setRequestMarshaller(RawBytes.INSTANCE).setResponseMarshaller(RawBytes.INSTANCE).build();
+
+    private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+        INSTANCE;
+
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    private Status.Code rawCall(byte[] body) {
+        return assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(channel, RAW_SHOULD_RATE_LIMIT,
+                CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), body)).getStatus().getCode();
+    }
+
+    @Test
+    void aMalformedOrOversizedRequestIsAnsweredInvalidArgumentAtOnce() {
+        // truncated: a descriptors field (2) announcing 100 bytes of which 2 arrive
+        assertEquals(Status.Code.INVALID_ARGUMENT, rawCall(new byte[] {0x12, 100, 0x0a, 0x01}));
+        // garbage: a field number 0 with an invalid wire type
+        assertEquals(Status.Code.INVALID_ARGUMENT, rawCall(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07}));
+        // over the 4 MiB message limit
+        assertEquals(Status.Code.INVALID_ARGUMENT, rawCall(new byte[EnvoyRateLimitRoute.MAX_MESSAGE_BYTES + 1]));
 
         assertEquals(RateLimitResponse.Code.OK, ask(descriptor("healthcheck", "still-serving")).getOverallCode());
     }
