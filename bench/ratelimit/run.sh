@@ -39,6 +39,11 @@ REQUESTS=$((CONCURRENCY * 4000))
 # Every Java generator run is a new JVM: it warms up 10 s before measuring, or its own JIT compiler
 # (a third of its CPU in the first seconds) competes with the service for the two cores.
 WARMUP=10
+# The Java generator spreads its calls over 8 HTTP/2 connections, as h2load does (8 x 8 streams at
+# 64): over 2 connections the calls move in lock-step waves (all of a connection's answers leave
+# together, then its next calls) and the three processes on two cores wait on each other. The
+# 2-connection figure is printed as well.
+CHANNELS=8
 LOAD=(java -cp "$ROOT/bench/target/meridian-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" dev.meridian.bench.ratelimit.RlsLoad)
 
 rps() { awk -F'","' 'NR==2 {print $2}' | tr -d '"'; }
@@ -71,7 +76,7 @@ note_openings() { # phase
 }
 wait_breaker_closed
 
-evalsha=() incr=() decisions=() p50=() p99=() h2=()
+evalsha=() incr=() decisions=() p50=() p99=() h2=() two=()
 for round in $(seq 1 "$ROUNDS"); do
   evalsha+=("$(redis-benchmark -p $REDIS_PORT -c "$CONCURRENCY" -n "$REQUESTS" -r 10000 --csv \
     EVALSHA "$SHA" 1 "ratelimit:{bench|user=u__rand_int__}:f60000:0" f 1000000000 60000 1 0 | rps)")
@@ -79,20 +84,23 @@ for round in $(seq 1 "$ROUNDS"); do
     INCR "bench:incr:__rand_int__" | rps)")
   wait_breaker_closed
   line=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode closed --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_RUN" \
+    --warmup $WARMUP --channels $CHANNELS --domain bench)
+  line2=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode closed --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_RUN" \
     --warmup $WARMUP --channels 2 --domain bench)
+  two+=("$(sed -E 's/.*decisions_per_s=([0-9.]+).*/\1/' <<<"$line2")")
   h2+=("$("${H2LOAD[@]}" -n $((CONCURRENCY * 2000)) \
     "http://127.0.0.1:$PORT/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit" | h2rps)")
-  echo "round $round: EVALSHA ${evalsha[-1]}/s, INCR ${incr[-1]}/s, h2load ${h2[-1]}/s, java $line"
+  echo "round $round: EVALSHA ${evalsha[-1]}/s, INCR ${incr[-1]}/s, h2load ${h2[-1]}/s, java ($CHANNELS connections) $line, java (2 connections) ${two[-1]}/s"
   note_openings "round $round"
   decisions+=("$(sed -E 's/.*decisions_per_s=([0-9.]+).*/\1/' <<<"$line")")
   p50+=("$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")")
   p99+=("$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")")
 done
 wait_breaker_closed
-fixed5=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 5000 --seconds "$SECONDS_PER_RUN" --warmup $WARMUP --channels 2 --domain bench)
+fixed5=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 5000 --seconds "$SECONDS_PER_RUN" --warmup $WARMUP --channels $CHANNELS --domain bench)
 note_openings "the fixed 5,000/s run"
 wait_breaker_closed
-fixed=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 10000 --seconds "$SECONDS_PER_RUN" --warmup $WARMUP --channels 2 --domain bench)
+fixed=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode rate --rate 10000 --seconds "$SECONDS_PER_RUN" --warmup $WARMUP --channels $CHANNELS --domain bench)
 note_openings "the fixed 10,000/s run"
 echo "fixed rate: $fixed5"
 echo "fixed rate: $fixed"
@@ -103,14 +111,17 @@ m_dec=$(printf '%s\n' "${decisions[@]}" | median)
 m_p50=$(printf '%s\n' "${p50[@]}" | median)
 m_p99=$(printf '%s\n' "${p99[@]}" | median)
 m_h2=$(printf '%s\n' "${h2[@]}" | median)
+m_two=$(printf '%s\n' "${two[@]}" | median)
 ratio=$(awk -v d="$m_dec" -v e="$m_eval" 'BEGIN {printf "%.2f", d / e}')
+ratio_two=$(awk -v d="$m_two" -v e="$m_eval" 'BEGIN {printf "%.2f", d / e}')
 ratio_h2=$(awk -v d="$m_h2" -v e="$m_eval" 'BEGIN {printf "%.2f", d / e}')
 echo
 echo "medians over $ROUNDS rounds at concurrency $CONCURRENCY:"
 echo "  redis-benchmark EVALSHA (same script): $m_eval/s"
 echo "  redis-benchmark INCR:                  $m_incr/s"
-echo "  ratelimit-svc decisions (RLS v3 gRPC): $m_dec/s  p50 ${m_p50} ms  p99 ${m_p99} ms"
+echo "  ratelimit-svc decisions (RLS v3 gRPC): $m_dec/s  p50 ${m_p50} ms  p99 ${m_p99} ms  ($CHANNELS connections)"
+echo "                                         $m_two/s  (2 connections)"
 echo "  ratelimit-svc decisions (h2load):      $m_h2/s"
-echo "  ratio decisions ÷ EVALSHA:             $ratio (Java generator), $ratio_h2 (h2load)  (target ≥ 0.50)"
+echo "  ratio decisions ÷ EVALSHA:             $ratio (Java generator), $ratio_two (Java, 2 connections), $ratio_h2 (h2load)  (target ≥ 0.50)"
 echo "  at a fixed 5,000 decisions/s:          $(sed -E 's/.*(decisions_per_s=[0-9.]+ p50_ms=[0-9.]+ p99_ms=[0-9.]+ max_ms=[0-9.]+ errors=[0-9]+).*/\1/' <<<"$fixed5")"
 echo "  at a fixed 10,000 decisions/s:         $(sed -E 's/.*(decisions_per_s=[0-9.]+ p50_ms=[0-9.]+ p99_ms=[0-9.]+ max_ms=[0-9.]+ errors=[0-9]+).*/\1/' <<<"$fixed")  (target p99 < 5 ms)"

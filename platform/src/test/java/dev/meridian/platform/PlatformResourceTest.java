@@ -129,6 +129,8 @@ class PlatformResourceTest {
         // then: open, shown as such, and calls are refused without reaching the backend
         assertEquals(CircuitBreakerState.OPEN, breaker.state());
         assertInstanceOf(CircuitBreakerOpenException.class, callFailing(breaker));
+        given().get("/q/metrics").then()
+                .body(containsString("meridian_platform_circuit_breaker_rejected_total{breaker=\"test-backend\",service=\"platform-test\"} 1.0"));
         given().get("/health/circuit-breakers").then().statusCode(200)
                 .body("failureThreshold", equalTo(3))
                 .body("resetTimeoutSeconds", equalTo(1))

@@ -51,6 +51,9 @@ public final class Breaker {
         this.clock = clock;
         this.registry = registry;
         this.lastTransition = clock.instant();
+        this.rejected = Counter.builder(MeterNames.platform("circuit_breaker.rejected"))
+                .description("Calls refused because the breaker was open")
+                .tag("breaker", name).register(registry);
         this.guard = Guard.create()
                 .withCircuitBreaker()
                 .name(name)
@@ -61,6 +64,7 @@ public final class Breaker {
                 .onStateChange(this::transition)
                 .onSuccess(() -> failures.set(0))
                 .onFailure(failures::incrementAndGet)
+                .onPrevented(rejected::increment)
                 .done()
                 // Without this, SmallRye remembers the caller's event loop and dispatches both the
                 // call and its outcome to it as two extra tasks per call (with context capture and
@@ -71,9 +75,6 @@ public final class Breaker {
                 .withThreadOffload(true)
                 .withThreadOffloadExecutor(Runnable::run)
                 .build();
-        this.rejected = Counter.builder(MeterNames.platform("circuit_breaker.rejected"))
-                .description("Calls refused because the breaker was open")
-                .tag("breaker", name).register(registry);
         for (CircuitBreakerState s : CircuitBreakerState.values()) {
             Gauge.builder(MeterNames.platform("circuit_breaker.state"), this, b -> b.state == s ? 1 : 0)
                     .description("1 for the state the breaker is in")
@@ -93,15 +94,14 @@ public final class Breaker {
         return state;
     }
 
-    /** Runs an asynchronous call through the breaker; fails with CircuitBreakerOpenException while open. */
+    /** Runs an asynchronous call through the breaker; fails with {@link CircuitBreakerOpenException} while open. */
     public <T> Uni<T> call(Supplier<Uni<T>> action) {
         if (!enabled.getAsBoolean()) {
             return Uni.createFrom().deferred(action::get);
         }
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeLiteral<Uni<T>> type = (TypeLiteral) UNI;
-        return guard.get(action, type)
-                .onFailure(CircuitBreakerOpenException.class).invoke(() -> rejected.increment());
+        return guard.get(action, type);
     }
 
     /** Runs a blocking call through the breaker. Never call it on an event loop. */
@@ -110,12 +110,7 @@ public final class Breaker {
         if (!enabled.getAsBoolean()) {
             return action.call();
         }
-        try {
-            return guard.call(action, (Class<T>) Object.class);
-        } catch (CircuitBreakerOpenException e) {
-            rejected.increment();
-            throw e;
-        }
+        return guard.call(action, (Class<T>) Object.class);
     }
 
     public BreakerView view() {

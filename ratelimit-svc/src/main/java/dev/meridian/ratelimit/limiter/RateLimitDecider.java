@@ -87,15 +87,17 @@ public final class RateLimitDecider {
         if (toStore.isEmpty()) {
             return Uni.createFrom().item(compose(plan, planned, outcomes, cached, domainTag, DecisionSource.LOCAL));
         }
+        // One operator for both outcomes: each stage of a Uni costs a subscription and a context
+        // capture per decision.
         return parts.guard().call(() -> parts.store().apply(toStore))
-                .map(results -> {
-                    for (int i = 0; i < results.size(); i++) {
-                        outcomes[storeIndexes.get(i)] = results.get(i);
-                        parts.cache().remember(toStore.get(i).key(), results.get(i));
+                .onItemOrFailure().transform((results, failure) -> {
+                    if (failure == null) {
+                        for (int i = 0; i < results.size(); i++) {
+                            outcomes[storeIndexes.get(i)] = results.get(i);
+                            parts.cache().remember(toStore.get(i).key(), results.get(i));
+                        }
+                        return compose(plan, planned, outcomes, cached, domainTag, DecisionSource.STORE);
                     }
-                    return compose(plan, planned, outcomes, cached, domainTag, DecisionSource.STORE);
-                })
-                .onFailure().recoverWithItem(failure -> {
                     parts.observer().onStoreFailure(domainTag, failure);
                     FailureMode mode = domain.map(DomainConfig::failureMode).orElse(FailureMode.ALLOW);
                     return mode == FailureMode.DENY

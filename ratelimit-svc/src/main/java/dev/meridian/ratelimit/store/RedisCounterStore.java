@@ -4,6 +4,7 @@ import dev.meridian.platform.redis.LuaScript;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,9 +26,10 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
     private final boolean cluster;
     private final String prefix;
 
-    public RedisCounterStore(EventLoopRedis redis, boolean cluster, String prefix) {
+    /** @param timeout how long Redis may take to answer a batch before its calls fail with a TimeoutException */
+    public RedisCounterStore(EventLoopRedis redis, boolean cluster, String prefix, Duration timeout) {
         this.redis = redis;
-        this.batcher = new ScriptBatcher(redis, SCRIPT);
+        this.batcher = new ScriptBatcher(redis, SCRIPT, timeout);
         this.cluster = cluster;
         this.prefix = prefix;
     }
@@ -40,7 +42,7 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
         Map<Integer, List<Integer>> batches = batches(checks);
         if (batches.size() == 1) {
             Map.Entry<Integer, List<Integer>> only = batches.entrySet().iterator().next();
-            return run(checks, only.getKey(), only.getValue()).map(Arrays::asList);
+            return run(checks, only.getKey(), only.getValue());
         }
         LimitOutcome[] outcomes = new LimitOutcome[checks.size()];
         List<Uni<Void>> calls = new ArrayList<>();
@@ -48,7 +50,7 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
             List<Integer> batch = slotBatch.getValue();
             calls.add(run(checks, slotBatch.getKey(), batch).invoke(results -> {
                 for (int i = 0; i < batch.size(); i++) {
-                    outcomes[batch.get(i)] = results[i];
+                    outcomes[batch.get(i)] = results.get(i);
                 }
             }).replaceWithVoid());
         }
@@ -74,7 +76,7 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
         return batches;
     }
 
-    private Uni<LimitOutcome[]> run(List<LimitCheck> checks, int slot, List<Integer> batch) {
+    private Uni<List<LimitOutcome>> run(List<LimitCheck> checks, int slot, List<Integer> batch) {
         List<String> keysAndArgs = new ArrayList<>(batch.size() * 6);
         for (int index : batch) {
             keysAndArgs.add(prefix + checks.get(index).key());
@@ -90,7 +92,7 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
         return batcher.run(slot, batch.size(), keysAndArgs).map(reply -> parse(reply, batch.size()));
     }
 
-    private static LimitOutcome[] parse(Response reply, int expected) {
+    private static List<LimitOutcome> parse(Response reply, int expected) {
         if (reply == null || reply.size() != expected) {
             throw new IllegalStateException("rate-limit script returned " + (reply == null ? "nothing" : reply.size() + " results")
                     + " for " + expected + " limits");
@@ -100,7 +102,7 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
             Response row = reply.get(i);
             outcomes[i] = new LimitOutcome(row.get(0).toLong() == 1, row.get(1).toLong(), row.get(2).toLong(), row.get(3).toLong());
         }
-        return outcomes;
+        return Arrays.asList(outcomes);
     }
 
     private static String code(LimitCheck check) {

@@ -9,10 +9,12 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -23,8 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Calls are gathered per hash slot (Redis Cluster runs a batch on one node) and per event
  * loop; the batch leaves at the end of the turn or when it reaches {@link #MAX_BATCH}, on that
- * loop's own client ({@link EventLoopRedis}); the answers it completes leave each client
- * connection in one write ({@code CoalescedFlushes}). A call made off an event loop goes alone.
+ * loop's own client ({@link EventLoopRedis}), with one timer for the batch (its calls fail with a
+ * TimeoutException when Redis takes longer than the store's timeout); the answers it completes leave each client
+ * connection in one write ({@code CoalescedFlushes}). A call made off an event loop goes alone, with a timeout of its own.
  * The client fails a batch as a whole when any one command in it fails. When every command was refused NOSCRIPT (Redis restarted and lost the script), none ran,
  * and each call is retried alone, which loads the script; any other failure (a connection lost
  * mid-batch, one command's error) may have come after some commands ran, and running those again
@@ -44,20 +47,22 @@ final class ScriptBatcher {
 
     private final EventLoopRedis redis;
     private final LuaScript script;
+    private final Duration timeout;
     private final LongAdder batchesSent = new LongAdder();
     /** The open batch per slot of the event loop running on this thread. */
     private final ThreadLocal<Map<Integer, Batch>> open = ThreadLocal.withInitial(HashMap::new);
 
-    ScriptBatcher(EventLoopRedis redis, LuaScript script) {
+    ScriptBatcher(EventLoopRedis redis, LuaScript script, Duration timeout) {
         this.redis = redis;
         this.script = script;
+        this.timeout = timeout;
     }
 
     Uni<Response> run(int slot, int keyCount, List<String> keysThenArgs) {
         return Uni.createFrom().emitter(emitter -> {
             Context context = Vertx.currentContext();
             if (context == null || !context.isEventLoopContext()) {
-                alone(new Call(keyCount, keysThenArgs, emitter));
+                offLoop(new Call(keyCount, keysThenArgs, emitter));
                 return;
             }
             Map<Integer, Batch> batches = open.get();
@@ -65,38 +70,43 @@ final class ScriptBatcher {
             if (batch == null) {
                 Batch created = new Batch();
                 batches.put(slot, created);
-                context.runOnContext(v -> send(batches, slot, created));
+                context.runOnContext(v -> send(context, batches, slot, created));
                 batch = created;
             }
             batch.calls.add(new Call(keyCount, keysThenArgs, emitter));
             if (batch.calls.size() >= MAX_BATCH) {
-                send(batches, slot, batch);
+                send(context, batches, slot, batch);
             }
         });
     }
 
-    private void send(Map<Integer, Batch> batches, int slot, Batch batch) {
+    private void send(Context context, Map<Integer, Batch> batches, int slot, Batch batch) {
         if (batch.sent) {
             return;
         }
         batch.sent = true;
         batches.remove(slot, batch);
         List<Call> calls = batch.calls;
-        if (calls.size() == 1) {
-            alone(calls.get(0));
-            return;
-        }
         batchesSent.increment();
         List<Request> requests = new ArrayList<>(calls.size());
         for (Call call : calls) {
             requests.add(script.evalsha(call.keyCount(), call.keysThenArgs()));
         }
+        // One timer for the whole batch rather than one per call: a late reply then completes
+        // callers that have already failed, which Mutiny ignores.
+        Vertx vertx = context.owner();
+        long timer = vertx.setTimer(timeout.toMillis(), id -> {
+            TimeoutException late = new TimeoutException("counter store did not answer within " + timeout);
+            CoalescedFlushes.during(() -> calls.forEach(call -> call.emitter().fail(late)));
+        });
         // The callers' answers go out with one flush per connection (CoalescedFlushes).
         redis.current().batch(requests).subscribe().with(replies -> CoalescedFlushes.during(() -> {
+            vertx.cancelTimer(timer);
             for (int i = 0; i < calls.size(); i++) {
                 calls.get(i).emitter().complete(replies.get(i));
             }
         }), failure -> CoalescedFlushes.during(() -> {
+            vertx.cancelTimer(timer);
             if (noneRan(failure, calls.size())) {
                 calls.forEach(this::alone);
             } else {
@@ -115,12 +125,19 @@ final class ScriptBatcher {
         return message != null && message.lines().filter(line -> line.contains("NOSCRIPT")).count() == commands;
     }
 
-    /** Batches of two or more calls sent so far. */
+    /** Batches sent so far. */
     long batchesSent() {
         return batchesSent.sum();
     }
 
+    /** After NOSCRIPT: EVALSHA, then EVAL, which loads the script; on the batch's event loop, so within its timer. */
     private void alone(Call call) {
         script.run(redis.current(), call.keyCount(), call.keysThenArgs()).subscribe().with(call.emitter()::complete, call.emitter()::fail);
+    }
+
+    private void offLoop(Call call) {
+        script.run(redis.current(), call.keyCount(), call.keysThenArgs())
+                .ifNoItem().after(timeout).failWith(() -> new TimeoutException("counter store did not answer within " + timeout))
+                .subscribe().with(call.emitter()::complete, call.emitter()::fail);
     }
 }

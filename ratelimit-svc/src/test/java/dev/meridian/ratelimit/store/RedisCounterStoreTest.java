@@ -74,7 +74,7 @@ class RedisCounterStoreTest {
 
     @Test
     void agreesWithTheInMemoryArithmetic() {
-        CounterStore redis = new RedisCounterStore(EventLoopRedis.single(standalone()), false, "meridian-test:rl:");
+        CounterStore redis = new RedisCounterStore(EventLoopRedis.single(standalone()), false, "meridian-test:rl:", Duration.ofSeconds(5));
         InMemoryCounterStore memory = new InMemoryCounterStore(Clock.systemUTC(), 1000);
         for (Algorithm algorithm : Algorithm.values()) {
             LimitCheck check = new LimitCheck(key(algorithm.yamlName()), algorithm, 7, WEEK, 1, 0);
@@ -85,9 +85,9 @@ class RedisCounterStoreTest {
     @Test
     void threeInstancesAndSixtyFourConcurrentCallersAdmitExactlyTheLimit() {
         List<CounterStore> instances = List.of(
-                new RedisCounterStore(EventLoopRedis.single(standalone()), false, "meridian-test:rl:"),
-                new RedisCounterStore(EventLoopRedis.single(standalone()), false, "meridian-test:rl:"),
-                new RedisCounterStore(EventLoopRedis.single(standalone()), false, "meridian-test:rl:"));
+                new RedisCounterStore(EventLoopRedis.single(standalone()), false, "meridian-test:rl:", Duration.ofSeconds(5)),
+                new RedisCounterStore(EventLoopRedis.single(standalone()), false, "meridian-test:rl:", Duration.ofSeconds(5)),
+                new RedisCounterStore(EventLoopRedis.single(standalone()), false, "meridian-test:rl:", Duration.ofSeconds(5)));
         LimitCheck check = new LimitCheck(key("shared"), Algorithm.FIXED_WINDOW, 100, WEEK, 1, 0);
 
         // 64 callers, 4 requests each, spread over the three instances, all in flight together
@@ -105,7 +105,7 @@ class RedisCounterStoreTest {
 
     @Test
     void differentKeysNeverInterfere() {
-        CounterStore redis = new RedisCounterStore(EventLoopRedis.single(standalone()), false, "meridian-test:rl:");
+        CounterStore redis = new RedisCounterStore(EventLoopRedis.single(standalone()), false, "meridian-test:rl:", Duration.ofSeconds(5));
         LimitCheck alice = new LimitCheck(key("alice"), Algorithm.FIXED_WINDOW, 2, WEEK, 1, 0);
         LimitCheck bob = new LimitCheck(key("bob"), Algorithm.FIXED_WINDOW, 2, WEEK, 1, 1);
         admitted(redis, alice, 5);
@@ -120,7 +120,7 @@ class RedisCounterStoreTest {
     @Test
     void reloadsTheScriptAfterRedisForgetsIt() {
         Redis client = standalone();
-        CounterStore redis = new RedisCounterStore(EventLoopRedis.single(client), false, "meridian-test:rl:");
+        CounterStore redis = new RedisCounterStore(EventLoopRedis.single(client), false, "meridian-test:rl:", Duration.ofSeconds(5));
         LimitCheck check = new LimitCheck(key("noscript"), Algorithm.TOKEN_BUCKET, 5, WEEK, 1, 0);
         client.send(Request.cmd(Command.SCRIPT).arg("FLUSH")).await().atMost(Duration.ofSeconds(5));
 
@@ -130,7 +130,7 @@ class RedisCounterStoreTest {
 
     @Test
     void runsOnRedisClusterWithChecksSpreadOverSlots() {
-        CounterStore store = new RedisCounterStore(EventLoopRedis.single(cluster()), true, "meridian-test:rl:");
+        CounterStore store = new RedisCounterStore(EventLoopRedis.single(cluster()), true, "meridian-test:rl:", Duration.ofSeconds(5));
         List<LimitCheck> checks = new ArrayList<>();
         Set<Integer> slots = new HashSet<>();
         for (int i = 0; i < 12; i++) {

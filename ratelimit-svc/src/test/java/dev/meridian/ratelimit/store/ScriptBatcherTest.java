@@ -65,7 +65,7 @@ class ScriptBatcherTest {
 
     @Test
     void everyCallGetsItsOwnReplyAndTheyTravelInFewBatches() throws Exception {
-        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), COUNT);
+        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), COUNT, Duration.ofSeconds(5));
         String key = "meridian-test:batch:" + UUID.randomUUID();
         redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SOURCE)).await().atMost(Duration.ofSeconds(5));
 
@@ -83,7 +83,7 @@ class ScriptBatcherTest {
 
     @Test
     void aBatchRefusedForNoscriptIsRetriedCallByCall() throws Exception {
-        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), COUNT);
+        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), COUNT, Duration.ofSeconds(5));
         String key = "meridian-test:batch:" + UUID.randomUUID();
         redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH")).await().atMost(Duration.ofSeconds(5));
 
@@ -102,7 +102,7 @@ class ScriptBatcherTest {
         String source = "if ARGV[1] == 'boom' then return redis.error_reply('boom') end " + SOURCE;
         LuaScript failOnBoom = new LuaScript(source);
         redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source)).await().atMost(Duration.ofSeconds(5));
-        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), failOnBoom);
+        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), failOnBoom, Duration.ofSeconds(5));
         String key = "meridian-test:batch:" + UUID.randomUUID();
 
         CompletableFuture<List<String>> done = new CompletableFuture<>();
@@ -123,6 +123,34 @@ class ScriptBatcherTest {
     }
 
     @Test
+    void aBatchRedisDoesNotAnswerInTimeFailsEveryCallWithATimeout() throws Exception {
+        // given: a script that keeps Redis busy for 400 ms, and a 100 ms store timeout
+        String source = "local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] "
+                + "repeat local n = redis.call('TIME') until n[1] * 1000000 + n[2] - start > 400000 return 1";
+        LuaScript slow = new LuaScript(source);
+        redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source)).await().atMost(Duration.ofSeconds(5));
+        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), slow, Duration.ofMillis(100));
+
+        // when: three calls in one turn
+        CompletableFuture<List<String>> done = new CompletableFuture<>();
+        long started = System.nanoTime();
+        vertx.getDelegate().getOrCreateContext().runOnContext(v -> {
+            List<Uni<String>> outcomes = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                outcomes.add(batcher.run(0, 1, List.of("meridian-test:batch:slow", "caller-" + i))
+                        .map(reply -> "answered").onFailure().recoverWithItem(e -> e.getClass().getSimpleName()));
+            }
+            Uni.join().all(outcomes).andFailFast().subscribe().with(done::complete, done::completeExceptionally);
+        });
+        List<String> outcomes = done.get(30, TimeUnit.SECONDS);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        // then: every call failed with a timeout, before Redis finished the script
+        assertEquals(List.of("TimeoutException", "TimeoutException", "TimeoutException"), outcomes);
+        assertTrue(tookMillis < 1_000, "the calls waited " + tookMillis + " ms");
+    }
+
+    @Test
     void onlyABatchRefusedNoscriptThroughoutCountsAsNotRun() {
         assertTrue(ScriptBatcher.noneRan(new RuntimeException("ERR [0]NOSCRIPT x\nERR [1]NOSCRIPT x"), 2));
         assertFalse(ScriptBatcher.noneRan(new RuntimeException("ERR [0]NOSCRIPT x"), 2), "one of two may have run");
@@ -132,7 +160,7 @@ class ScriptBatcherTest {
 
     @Test
     void aCallOffTheEventLoopGoesAlone() {
-        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), COUNT);
+        ScriptBatcher batcher = new ScriptBatcher(EventLoopRedis.single(redis), COUNT, Duration.ofSeconds(5));
         String key = "meridian-test:batch:" + UUID.randomUUID();
 
         long count = batcher.run(0, 1, List.of(key, "x")).await().atMost(Duration.ofSeconds(5)).get(0).toLong();
