@@ -230,8 +230,18 @@ class WsClusterIT {
         }
     }
 
+    /**
+     * Output to the test's, input from /dev/null: a child given this JVM's stdin (inheritIO) shares
+     * surefire's command pipe, and node makes it non-blocking, which surefire then reads as a
+     * corrupted stream (CI failed the module on it after every test had passed).
+     */
+    private static ProcessBuilder withoutStdin(ProcessBuilder builder) {
+        return builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+    }
+
     private static void signal(String signal, ServiceJar node) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid())).inheritIO().start();
+        Process kill = withoutStdin(new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid()))).start();
         assertEquals(0, kill.waitFor());
     }
 
@@ -371,8 +381,8 @@ class WsClusterIT {
         Path modules = Path.of("target", "js");
         if (!Files.isDirectory(modules.resolve("node_modules").resolve("centrifuge"))) {
             Files.createDirectories(modules);
-            Process npm = new ProcessBuilder("npm", "install", "--prefix", modules.toString(), "--no-audit", "--no-fund", "--silent",
-                    "centrifuge@5", "ws@8").inheritIO().start();
+            Process npm = withoutStdin(new ProcessBuilder("npm", "install", "--prefix", modules.toString(), "--no-audit", "--no-fund", "--silent",
+                    "centrifuge@5", "ws@8")).start();
             assertTrue(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0, "npm install centrifuge ws");
         }
         Process node = new ProcessBuilder("node", Path.of("src", "test", "js", "sdk-across-nodes.js").toString(),
