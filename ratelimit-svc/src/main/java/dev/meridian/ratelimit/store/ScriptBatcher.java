@@ -25,13 +25,16 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Calls are gathered per hash slot (Redis Cluster runs a batch on one node) and per event
  * loop; the batch leaves at the end of the turn or when it reaches {@link #MAX_BATCH}, on that
- * loop's own client ({@link EventLoopRedis}), with one timer for the batch (its calls fail with a
- * TimeoutException when Redis takes longer than the store's timeout); the answers it completes leave each client
- * connection in one write ({@code CoalescedFlushes}). A call made off an event loop goes alone, with a timeout of its own.
- * The client fails a batch as a whole when any one command in it fails. When every command was refused NOSCRIPT (Redis restarted and lost the script), none ran,
- * and each call is retried alone, which loads the script; any other failure (a connection lost
- * mid-batch, one command's error) may have come after some commands ran, and running those again
- * would count their hits twice, so every call in the batch fails with it, as a lone call would.
+ * loop's own client ({@link EventLoopRedis}), with one timer for the whole batch: its calls fail
+ * with a TimeoutException when Redis takes longer than the store's timeout. The answers a batch
+ * reply completes leave each client connection in one write ({@code CoalescedFlushes}). A call
+ * made off an event loop goes alone, with a timeout of its own.
+ *
+ * <p>The client fails a batch as a whole when any one command in it fails. When every command was
+ * refused NOSCRIPT (Redis restarted and lost the script), none ran, and each call is retried
+ * alone, which loads the script; any other failure (a connection lost mid-batch, one command's
+ * error) may have come after some commands ran, and running those again would count their hits
+ * twice, so every call in the batch fails with it, as a lone call would.
  */
 final class ScriptBatcher {
 
@@ -106,10 +109,11 @@ final class ScriptBatcher {
                 calls.get(i).emitter().complete(replies.get(i));
             }
         }), failure -> CoalescedFlushes.during(() -> {
-            vertx.cancelTimer(timer);
             if (noneRan(failure, calls.size())) {
+                // The retries stay under the batch's timer.
                 calls.forEach(this::alone);
             } else {
+                vertx.cancelTimer(timer);
                 calls.forEach(call -> call.emitter().fail(failure));
             }
         }));
@@ -130,7 +134,7 @@ final class ScriptBatcher {
         return batchesSent.sum();
     }
 
-    /** After NOSCRIPT: EVALSHA, then EVAL, which loads the script; on the batch's event loop, so within its timer. */
+    /** After NOSCRIPT: EVALSHA, then EVAL, which loads the script. */
     private void alone(Call call) {
         script.run(redis.current(), call.keyCount(), call.keysThenArgs()).subscribe().with(call.emitter()::complete, call.emitter()::fail);
     }
