@@ -195,9 +195,21 @@ class EnvoyGrpcTest {
         // garbage: a field number 0 with an invalid wire type
         assertEquals(Status.Code.INVALID_ARGUMENT, rawCall(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07}));
         // over the 4 MiB message limit
-        assertEquals(Status.Code.INVALID_ARGUMENT, rawCall(new byte[EnvoyRateLimitRoute.MAX_MESSAGE_BYTES + 1]));
+        assertEquals(Status.Code.INVALID_ARGUMENT, rawCall(new byte[GrpcRoutes.MAX_MESSAGE_BYTES + 1]));
 
         assertEquals(RateLimitResponse.Code.OK, ask(descriptor("healthcheck", "still-serving")).getOverallCode());
+    }
+
+    @Test
+    void meridiansOwnApiAnswersAMalformedRequestInvalidArgument() {
+        MethodDescriptor<byte[], byte[]> rawCheck = RAW_SHOULD_RATE_LIMIT.toBuilder()
+                .setFullMethodName(RateLimiterGrpc.getCheckMethod().getFullMethodName()).build();
+
+        Status status = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(channel, rawCheck,
+                CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), new byte[] {0x12, 100, 0x0a, 0x01})).getStatus();
+
+        assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode(), status.toString());
+        assertEquals("malformed Check request", status.getDescription());
     }
 
     @Test
