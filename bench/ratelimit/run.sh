@@ -47,6 +47,7 @@ CHANNELS=8
 LOAD=(java -cp "$ROOT/bench/target/meridian-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" dev.meridian.bench.ratelimit.RlsLoad)
 
 rps() { awk -F'","' 'NR==2 {print $2}' | tr -d '"'; }
+field() { sed -E "s/.*$1=([0-9.]+).*/\1/" <<<"$2"; } # name line: a figure from RlsLoad's output
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 BODY=$STATE/should-rate-limit.bin
@@ -87,20 +88,20 @@ for round in $(seq 1 "$ROUNDS"); do
     --warmup $WARMUP --channels $CHANNELS --domain bench)
   line2=$("${LOAD[@]}" --target 127.0.0.1:$PORT --mode closed --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_RUN" \
     --warmup $WARMUP --channels 2 --domain bench)
-  two+=("$(sed -E 's/.*decisions_per_s=([0-9.]+).*/\1/' <<<"$line2")")
+  two+=("$(field decisions_per_s "$line2")")
   h2+=("$("${H2LOAD[@]}" -n $((CONCURRENCY * 2000)) \
     "http://127.0.0.1:$PORT/envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit" | h2rps)")
   echo "round $round: EVALSHA ${evalsha[-1]}/s, INCR ${incr[-1]}/s, h2load ${h2[-1]}/s, java ($CHANNELS connections) $line, java (2 connections) ${two[-1]}/s"
   note_openings "round $round"
-  decisions+=("$(sed -E 's/.*decisions_per_s=([0-9.]+).*/\1/' <<<"$line")")
-  p50+=("$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")")
-  p99+=("$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")")
+  decisions+=("$(field decisions_per_s "$line")")
+  p50+=("$(field p50_ms "$line")")
+  p99+=("$(field p99_ms "$line")")
 done
 # Latency at fixed rates, $ROUNDS runs each (alternating), each latency counted from its intended
 # send time; the median run's p99 is reported. Over 2 connections, as an Envoy with two workers
 # calls: at 10,000/s, 8 connections carry too few calls each to share writes, which costs the
 # service more CPU per decision and lengthened the tail (p99 4.1-6.8 ms against 3.2-3.4 ms).
-f5=() f10=() f5_p99=() f10_p99=()
+f5_p99=() f10_p99=()
 for round in $(seq 1 "$ROUNDS"); do
   for rate in 5000 10000; do
     wait_breaker_closed
@@ -108,8 +109,7 @@ for round in $(seq 1 "$ROUNDS"); do
       --channels 2 --domain bench)
     note_openings "the fixed $rate/s run of round $round"
     echo "fixed rate, round $round: $fixed"
-    if [[ $rate == 5000 ]]; then f5+=("$fixed"); f5_p99+=("$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$fixed")")
-    else f10+=("$fixed"); f10_p99+=("$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$fixed")"); fi
+    if [[ $rate == 5000 ]]; then f5_p99+=("$(field p99_ms "$fixed")"); else f10_p99+=("$(field p99_ms "$fixed")"); fi
   done
 done
 fixed_summary() { # p99 values...

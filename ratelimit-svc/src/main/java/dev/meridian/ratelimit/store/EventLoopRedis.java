@@ -58,11 +58,6 @@ public final class EventLoopRedis implements AutoCloseable {
         return mine != null ? mine : perLoop.computeIfAbsent(Thread.currentThread(), t -> makeOn((ContextInternal) context));
     }
 
-    /** Clients made so far: one per event loop that called, plus the off-loop one. */
-    public int clients() {
-        return perLoop.size() + (offLoop == null ? 0 : 1);
-    }
-
     private Redis makeOn(ContextInternal context) {
         // On the loop's own context, not the caller's duplicated request context, which the client
         // would otherwise keep (and its request-local data with it) for the life of the service.

@@ -99,7 +99,7 @@ final class ScriptBatcher {
         // callers that have already failed, which Mutiny ignores.
         Vertx vertx = context.owner();
         long timer = vertx.setTimer(timeout.toMillis(), id -> {
-            TimeoutException late = new TimeoutException("counter store did not answer within " + timeout);
+            TimeoutException late = timedOut();
             CoalescedFlushes.during(() -> calls.forEach(call -> call.emitter().fail(late)));
         });
         // The callers' answers go out with one flush per connection (CoalescedFlushes).
@@ -139,9 +139,13 @@ final class ScriptBatcher {
         script.run(redis.current(), call.keyCount(), call.keysThenArgs()).subscribe().with(call.emitter()::complete, call.emitter()::fail);
     }
 
+    private TimeoutException timedOut() {
+        return new TimeoutException("counter store did not answer within " + timeout);
+    }
+
     private void offLoop(Call call) {
         script.run(redis.current(), call.keyCount(), call.keysThenArgs())
-                .ifNoItem().after(timeout).failWith(() -> new TimeoutException("counter store did not answer within " + timeout))
+                .ifNoItem().after(timeout).failWith(this::timedOut)
                 .subscribe().with(call.emitter()::complete, call.emitter()::fail);
     }
 }
