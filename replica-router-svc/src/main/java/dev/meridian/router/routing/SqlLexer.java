@@ -2,7 +2,6 @@ package dev.meridian.router.routing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Tokenizes PostgreSQL SQL. It never fails: unterminated literals or comments run to the end of
@@ -10,6 +9,20 @@ import java.util.Locale;
  * unterminated anything is never mistaken for a read).
  */
 public final class SqlLexer {
+
+    /**
+     * What one pass over a query text found.
+     *
+     * @param tokens       the tokens, comments included
+     * @param unterminated the text ends inside a literal, quoted identifier or comment
+     */
+    public record Result(List<Token> tokens, boolean unterminated) {
+    }
+
+    private static final String OPEN = "(";
+    private static final String CLOSE = ")";
+    private static final String COMMA = ",";
+    private static final String SEMICOLON = ";";
 
     private final String sql;
     private final List<Token> tokens = new ArrayList<>();
@@ -21,20 +34,26 @@ public final class SqlLexer {
         this.sql = sql;
     }
 
+    /** Tokens and termination of {@code sql}, in one pass. */
+    public static Result lex(String sql) {
+        SqlLexer lexer = new SqlLexer(sql).run();
+        return new Result(lexer.tokens, lexer.unterminated);
+    }
+
     /** The tokens of {@code sql}, comments included. */
     public static List<Token> tokenize(String sql) {
-        return new SqlLexer(sql).run().tokens;
+        return lex(sql).tokens();
     }
 
     /** Whether {@code sql} ends inside a literal, quoted identifier or comment. */
     public static boolean isUnterminated(String sql) {
-        return new SqlLexer(sql).run().unterminated;
+        return lex(sql).unterminated();
     }
 
     private SqlLexer run() {
         while (pos < sql.length()) {
             char c = sql.charAt(pos);
-            if (Character.isWhitespace(c)) {
+            if (isSpace(c)) {
                 pos++;
             } else if (c == '-' && peek(1) == '-') {
                 lineComment();
@@ -55,30 +74,30 @@ public final class SqlLexer {
                 }
             } else if (c == '"') {
                 quotedIdentifier();
-            } else if (c == '$' && Character.isDigit(peek(1))) {
+            } else if (c == '$' && isDigit(peek(1))) {
                 parameter();
-            } else if (c == '$' && dollarTag() != null) {
-                dollarString(dollarTag());
-            } else if (Character.isDigit(c) || c == '.' && Character.isDigit(peek(1))) {
+            } else if (c == '$' && dollarString()) {
+                continue;
+            } else if (isDigit(c) || c == '.' && isDigit(peek(1))) {
                 number();
             } else if (isIdentifierStart(c)) {
                 word();
             } else if (c == '(') {
-                add(Token.Kind.OPEN_PAREN, "(");
+                add(Token.Kind.OPEN_PAREN, OPEN);
                 depth++;
                 pos++;
             } else if (c == ')') {
                 depth = Math.max(0, depth - 1);
-                add(Token.Kind.CLOSE_PAREN, ")");
+                add(Token.Kind.CLOSE_PAREN, CLOSE);
                 pos++;
             } else if (c == ',') {
-                add(Token.Kind.COMMA, ",");
+                add(Token.Kind.COMMA, COMMA);
                 pos++;
             } else if (c == ';') {
-                add(Token.Kind.SEMICOLON, ";");
+                add(Token.Kind.SEMICOLON, SEMICOLON);
                 pos++;
             } else {
-                add(Token.Kind.OPERATOR, String.valueOf(c));
+                tokens.add(new Token(Token.Kind.OPERATOR, sql, pos, pos + 1, depth));
                 pos++;
             }
         }
@@ -138,7 +157,20 @@ public final class SqlLexer {
     /** Text between {@code delimiter}s from {@code open}; a doubled delimiter stands for itself. */
     private void quoted(int open, char delimiter, boolean backslashEscapes, Token.Kind kind) {
         int i = open + 1;
-        StringBuilder text = new StringBuilder();
+        // Most literals hold no escape: their text is a plain slice of the query.
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == delimiter && (i + 1 >= sql.length() || sql.charAt(i + 1) != delimiter)) {
+                add(kind, sql.substring(open + 1, i));
+                pos = i + 1;
+                return;
+            }
+            if (c == delimiter || backslashEscapes && c == '\\') {
+                break;
+            }
+            i++;
+        }
+        StringBuilder text = new StringBuilder().append(sql, open + 1, i);
         while (i < sql.length()) {
             char c = sql.charAt(i);
             if (backslashEscapes && c == '\\' && i + 1 < sql.length()) {
@@ -161,19 +193,16 @@ public final class SqlLexer {
         pos = sql.length();
     }
 
-    /** {@code $tag$} (tag possibly empty) at pos, or null when this '$' opens no dollar quote. */
-    private String dollarTag() {
+    /** A dollar-quoted string ({@code $tag$…$tag$}, tag possibly empty) at pos; false when this '$' opens none. */
+    private boolean dollarString() {
         int i = pos + 1;
-        while (i < sql.length() && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
+        while (i < sql.length() && isTagPart(sql.charAt(i))) {
             i++;
         }
-        if (i < sql.length() && sql.charAt(i) == '$' && (i == pos + 1 || !Character.isDigit(sql.charAt(pos + 1)))) {
-            return sql.substring(pos, i + 1);
+        if (i >= sql.length() || sql.charAt(i) != '$' || i > pos + 1 && isDigit(sql.charAt(pos + 1))) {
+            return false;
         }
-        return null;
-    }
-
-    private void dollarString(String tag) {
+        String tag = sql.substring(pos, i + 1);
         int start = pos + tag.length();
         int end = sql.indexOf(tag, start);
         if (end < 0) {
@@ -184,23 +213,24 @@ public final class SqlLexer {
             add(Token.Kind.STRING, sql.substring(start, end));
             pos = end + tag.length();
         }
+        return true;
     }
 
     private void parameter() {
         int start = pos;
         pos++;
-        while (pos < sql.length() && Character.isDigit(sql.charAt(pos))) {
+        while (pos < sql.length() && isDigit(sql.charAt(pos))) {
             pos++;
         }
-        add(Token.Kind.PARAMETER, sql.substring(start, pos));
+        tokens.add(new Token(Token.Kind.PARAMETER, sql, start, pos, depth));
     }
 
     private void number() {
         int start = pos;
-        while (pos < sql.length() && (Character.isLetterOrDigit(sql.charAt(pos)) || sql.charAt(pos) == '.' || sql.charAt(pos) == '_')) {
+        while (pos < sql.length() && (isTagPart(sql.charAt(pos)) || sql.charAt(pos) == '.')) {
             pos++;
         }
-        add(Token.Kind.NUMBER, sql.substring(start, pos));
+        tokens.add(new Token(Token.Kind.NUMBER, sql, start, pos, depth));
     }
 
     private void word() {
@@ -208,14 +238,34 @@ public final class SqlLexer {
         while (pos < sql.length() && isIdentifierPart(sql.charAt(pos))) {
             pos++;
         }
-        add(Token.Kind.WORD, sql.substring(start, pos).toLowerCase(Locale.ROOT));
+        tokens.add(new Token(Token.Kind.WORD, sql, start, pos, depth));
+    }
+
+    // PostgreSQL's scanner knows only ASCII digits and letters; every non-ASCII character may be
+    // part of an identifier. Whitespace is tested ASCII first, as it almost always is.
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c >= '\t' && c <= '\r' || c >= 0x1C && c <= 0x1F || c > 127 && Character.isWhitespace(c);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 
     private static boolean isIdentifierStart(char c) {
-        return Character.isLetter(c) || c == '_' || c > 127;
+        return isAsciiLetter(c) || c == '_' || c > 127;
+    }
+
+    /** Letters, digits, '_' and non-ASCII: what a dollar-quote tag (and a number's tail) may hold. */
+    private static boolean isTagPart(char c) {
+        return isAsciiLetter(c) || isDigit(c) || c == '_' || c > 127;
     }
 
     private static boolean isIdentifierPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$' || c > 127;
+        return isTagPart(c) || c == '$';
     }
 }

@@ -24,7 +24,6 @@ public final class StatementClassifier {
 
     private static final Set<String> SESSION_LOCKS = Set.of("pg_advisory_lock", "pg_advisory_lock_shared",
             "pg_try_advisory_lock", "pg_try_advisory_lock_shared");
-    private static final Set<String> WRITING_VERBS = Set.of("insert", "update", "delete", "merge");
 
     /**
      * Settings a pooler carries from one server connection to the next (PostgreSQL reports their
@@ -44,10 +43,11 @@ public final class StatementClassifier {
     }
 
     public StatementInfo classify(String sql) {
-        if (SqlLexer.isUnterminated(sql)) {
+        SqlLexer.Result lexed = SqlLexer.lex(sql);
+        if (lexed.unterminated()) {
             return StatementInfo.primary("unterminated literal or comment");
         }
-        List<Token> all = SqlLexer.tokenize(sql);
+        List<Token> all = lexed.tokens();
         String hint = hint(all);
         List<List<Token>> statements = split(all);
         StatementInfo combined = null;
@@ -87,23 +87,21 @@ public final class StatementClassifier {
 
     /** Top-level statements, without comments. */
     private static List<List<Token>> split(List<Token> tokens) {
-        List<List<Token>> statements = new ArrayList<>();
-        List<Token> current = new ArrayList<>();
+        List<List<Token>> statements = new ArrayList<>(1);
+        List<Token> current = null;
         for (Token token : tokens) {
             if (token.kind() == Token.Kind.COMMENT) {
                 continue;
             }
             if (token.kind() == Token.Kind.SEMICOLON && token.depth() == 0) {
-                if (!current.isEmpty()) {
+                current = null;
+            } else {
+                if (current == null) {
+                    current = new ArrayList<>(tokens.size());
                     statements.add(current);
                 }
-                current = new ArrayList<>();
-            } else {
                 current.add(token);
             }
-        }
-        if (!current.isEmpty()) {
-            statements.add(current);
         }
         return statements;
     }
@@ -151,7 +149,7 @@ public final class StatementClassifier {
                 return StatementInfo.replica(verb);
             }
             case "with" -> {
-                if (tokens.stream().anyMatch(t -> t.kind() == Token.Kind.WORD && WRITING_VERBS.contains(t.text()))) {
+                if (tokens.stream().anyMatch(StatementClassifier::isWritingVerb)) {
                     return StatementInfo.primary("data-modifying CTE");
                 }
                 if (writer != null) {
@@ -244,8 +242,17 @@ public final class StatementClassifier {
         return false;
     }
 
+    private static boolean isWritingVerb(Token token) {
+        return token.isWord("insert") || token.isWord("update") || token.isWord("delete") || token.isWord("merge");
+    }
+
     private static boolean hasTopLevel(List<Token> tokens, String word) {
-        return tokens.stream().anyMatch(t -> t.depth() == 0 && t.isWord(word));
+        for (Token token : tokens) {
+            if (token.depth() == 0 && token.isWord(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** FOR UPDATE, FOR NO KEY UPDATE, FOR SHARE, FOR KEY SHARE, at any depth. */
@@ -274,7 +281,8 @@ public final class StatementClassifier {
         for (int i = 0; i + 1 < tokens.size(); i++) {
             Token token = tokens.get(i);
             boolean name = token.kind() == Token.Kind.WORD || token.kind() == Token.Kind.QUOTED_IDENTIFIER;
-            if (name && functions.contains(token.text()) && tokens.get(i + 1).kind() == Token.Kind.OPEN_PAREN) {
+            // The parenthesis first: only a call's name needs its text.
+            if (name && tokens.get(i + 1).kind() == Token.Kind.OPEN_PAREN && functions.contains(token.text())) {
                 return token.text();
             }
         }

@@ -20,6 +20,14 @@ class SqlLexerTest {
     }
 
     @Test
+    void onlyAsciiLettersAreFoldedAsPostgresqlDoes() {
+        // In a multibyte encoding PostgreSQL leaves non-ASCII letters of unquoted names alone.
+        assertEquals(List.of("select", "ÉtÉ", "from", "\u212Aey"), words("SELECT ÉTÉ FROM \u212Aey"));
+        assertTrue(SqlLexer.tokenize("SeLeCt").get(0).isWord("select"));
+        assertFalse(SqlLexer.tokenize("\u212Aey").get(0).isWord("key"));
+    }
+
+    @Test
     void stringsHideWhatLooksLikeSql() {
         assertEquals(List.of("select", "from", "t", "where", "x"), words("select 'delete from users' from t where x = 'it''s'"));
         assertEquals(List.of("select"), words("select E'\\' update '"));
