@@ -37,6 +37,8 @@ public final class ServerConnection {
     private long releasedNanos = System.nanoTime();
     private BackendPool pool;
     private Owner owner;
+    private Object settingsOwner;
+    private int settingsVersion;
     private boolean closed;
 
     ServerConnection(NetSocket socket, BackendNode node, FrameReader reader, Map<String, String> reported,
@@ -102,6 +104,20 @@ public final class ServerConnection {
     /** The session settings this connection carries now, by name (null: unknown, set it again). */
     public Map<String, String> applied() {
         return applied;
+    }
+
+    /**
+     * Its settings were last brought in line with {@code owner}'s at {@code version} and nothing
+     * has changed them since: the same client borrowing it again needs no comparison.
+     */
+    public boolean carries(Object owner, int version) {
+        return settingsOwner == owner && settingsVersion == version;
+    }
+
+    /** Records whose settings {@link #applied()} now matches; null after anything else changed them. */
+    public void carrying(Object owner, int version) {
+        settingsOwner = owner;
+        settingsVersion = version;
     }
 
     /** Names of the router's prepared statements that exist on this connection. */

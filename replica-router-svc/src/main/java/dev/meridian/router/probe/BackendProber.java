@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * Probes every backend on a timer through the Reactive PG client: recovery state, replay position
@@ -44,10 +45,18 @@ public final class BackendProber implements AutoCloseable {
     private final Map<BackendNode, int[]> streaks = new HashMap<>();
     private final Map<BackendNode, AtomicBoolean> inFlight = new HashMap<>();
     private final AtomicBoolean sampling = new AtomicBoolean();
+    private final LongSupplier latestCommitNanos;
+    private volatile long lastSampleStartedNanos = Long.MIN_VALUE;
     private long probeTimer = -1;
     private long sampleTimer = -1;
 
-    public BackendProber(Vertx vertx, BackendCluster cluster, RouterConfig.Probe settings, CircuitBreakers breakers) {
+    /**
+     * {@code latestCommitNanos}: when a write last committed through this router; the primary's WAL
+     * position is sampled for read-your-writes only while a commit is newer than the last sample.
+     */
+    public BackendProber(Vertx vertx, BackendCluster cluster, RouterConfig.Probe settings, CircuitBreakers breakers,
+                         LongSupplier latestCommitNanos) {
+        this.latestCommitNanos = latestCommitNanos;
         this.vertx = vertx;
         this.cluster = cluster;
         this.settings = settings;
@@ -112,6 +121,10 @@ public final class BackendProber implements AutoCloseable {
     }
 
     private void sampleWriter() {
+        if (latestCommitNanos.getAsLong() < lastSampleStartedNanos) {
+            // Nothing committed since the last sample: no read waits for a newer one.
+            return;
+        }
         BackendNode writer = cluster.writer();
         if (!sampling.compareAndSet(false, true)) {
             return;
@@ -120,6 +133,7 @@ public final class BackendProber implements AutoCloseable {
         withTimeout(pools.get(writer).query(WAL_POSITION_SQL).execute(), settings.timeout()).onComplete(result -> {
             sampling.set(false);
             if (result.succeeded() && writer.acceptsWrites()) {
+                lastSampleStartedNanos = started;
                 cluster.primarySampled(new BackendCluster.PrimarySample(Lsn.parse(result.result().iterator().next().getString(0)), started));
             }
         });

@@ -1,5 +1,6 @@
 package dev.meridian.router.proxy;
 
+import dev.meridian.platform.breaker.Breaker;
 import dev.meridian.platform.breaker.CircuitBreakers;
 import dev.meridian.platform.flags.Flag;
 import dev.meridian.platform.flags.RuntimeFlags;
@@ -34,7 +35,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -82,12 +85,16 @@ public class RouterRuntime {
         cluster = new BackendCluster(primary, replicas);
         classifier = new StatementClassifier(config.routing().writingFunctions()
                 .map(list -> (java.util.Set<String>) new HashSet<>(list)).orElse(StatementClassifier.DEFAULT_WRITING_FUNCTIONS));
+        WriteLedger writes = new WriteLedger();
+        // Each node's breaker looked up once: the selector asks for every read.
+        Map<BackendNode, Breaker> nodeBreakers = new IdentityHashMap<>();
+        cluster.nodes().forEach(node -> nodeBreakers.put(node, breakers.breaker(BackendProber.breakerName(node))));
         selector = new TargetSelector(cluster, Consistency.parse(config.routing().consistency()), config.routing().maxLagBytes(),
                 config.routing().maxLag(), config.routing().primaryReadWeight(), () -> flags.isEnabled(Flag.REPLICA_ROUTING),
-                node -> breakers.breaker(BackendProber.breakerName(node)).state() == CircuitBreakerState.OPEN, new WriteLedger());
+                node -> nodeBreakers.get(node).state() == CircuitBreakerState.OPEN, writes);
         credentials = new CredentialSource(userlist(), authPool(primary), config.auth().query().orElse(null));
         metrics = new RouterMetrics(registry, cluster, clients::get);
-        prober = new BackendProber(vertx, cluster, config.probe(), breakers);
+        prober = new BackendProber(vertx, cluster, config.probe(), breakers, writes::latestCommitNanos);
         prober.start();
         int configured = config.listen().eventLoops();
         loops = configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());

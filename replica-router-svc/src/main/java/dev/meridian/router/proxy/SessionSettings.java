@@ -21,6 +21,8 @@ final class SessionSettings {
     static final String DEFAULT = "\0default";
 
     private final Map<String, String> explicit = new LinkedHashMap<>();
+    /** Counts changes to {@link #explicit} after startup, so a connection can tell it still matches. */
+    private int version;
 
     /** Startup parameters other than user and database; throws on ones the router cannot honour. */
     static SessionSettings fromStartup(Map<String, String> parameters) {
@@ -76,9 +78,13 @@ final class SessionSettings {
     /** A ParameterStatus from the backend while serving this client: the client's value now. */
     void reported(String name, String value) {
         String canonical = canonical(name);
-        if (canonical != null) {
-            explicit.put(canonical, value);
+        if (canonical != null && !value.equals(explicit.put(canonical, value))) {
+            version++;
         }
+    }
+
+    int version() {
+        return version;
     }
 
     /**

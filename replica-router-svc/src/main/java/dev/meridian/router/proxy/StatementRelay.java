@@ -25,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +45,11 @@ final class StatementRelay {
     private final Map<String, ClientStatement> statements = new HashMap<>();
     private final List<Step> batch = new ArrayList<>();
     private final Set<BackendNode> failed = new HashSet<>();
-    private Buffer toServer = Buffer.buffer();
+    private final Map<BackendNode, BackendPool> ownPools = new IdentityHashMap<>(4);
+    /** What goes to the server connection at the next flush; null when nothing. */
+    private Buffer toServer;
+    /** {@link #toServer} is a buffer handed in (a client's message), to be copied before anything is added to it. */
+    private boolean toServerBorrowed;
     private String user;
     private String database;
     private BackendCredentials backendCredentials;
@@ -151,7 +156,7 @@ final class StatementRelay {
             case 'd', 'c', 'f' -> {
                 // COPY data goes to the backend running the COPY; outside COPY the backend ignores it too.
                 if (server != null) {
-                    toServer.appendBuffer(raw);
+                    toServer(raw);
                 }
             }
             case 'X' -> session.close();
@@ -302,7 +307,7 @@ final class StatementRelay {
     }
 
     private void acquire(BackendNode node, List<Step> steps, boolean read, boolean writes) {
-        BackendPool pool = pools.pool(node, database, user, backendCredentials);
+        BackendPool pool = poolFor(node);
         Future<ServerConnection> pending = pool.acquire();
         if (pending.isComplete()) {
             acquired(pool, node, steps, read, writes, pending);
@@ -351,6 +356,16 @@ final class StatementRelay {
         countRouted(node, !writes);
     }
 
+    /** This client's pool on {@code node}: its database and role never change, so it is looked up once per node. */
+    private BackendPool poolFor(BackendNode node) {
+        BackendPool pool = ownPools.get(node);
+        if (pool == null) {
+            pool = pools.pool(node, database, user, backendCredentials);
+            ownPools.put(node, pool);
+        }
+        return pool;
+    }
+
     private Set<BackendNode> withFailed(BackendNode node) {
         failed.add(node);
         return failed;
@@ -367,13 +382,16 @@ final class StatementRelay {
         if (sessionMode) {
             pinned = true;
         }
-        String sync = settings.synchronise(connection.applied(), connection.defaults());
-        if (sync != null) {
-            toServer.appendBuffer(Buffers.of(FrontendMessages.query(sync)));
-            responses.expect(ResponseSequencer.Kind.HIDDEN_QUERY);
+        if (!connection.carries(settings, settings.version())) {
+            String sync = settings.synchronise(connection.applied(), connection.defaults());
+            connection.carrying(settings, settings.version());
+            if (sync != null) {
+                toServer(Buffers.of(FrontendMessages.query(sync)));
+                responses.expect(ResponseSequencer.Kind.HIDDEN_QUERY);
+            }
         }
         if (deferredBegin != null) {
-            toServer.appendBuffer(deferredBegin);
+            toServer(deferredBegin);
             responses.expect(ResponseSequencer.Kind.HIDDEN_QUERY);
             deferredBegin = null;
         }
@@ -383,7 +401,7 @@ final class StatementRelay {
         ServerConnection connection = server;
         for (Step step : steps) {
             if (step instanceof Step.Raw raw) {
-                toServer.appendBuffer(raw.bytes());
+                toServer(raw.bytes());
                 if (raw.expect() != null) {
                     responses.expect(raw.expect());
                 }
@@ -391,20 +409,20 @@ final class StatementRelay {
             } else if (step instanceof Step.Prepare prepare) {
                 ClientStatement statement = prepare.statement();
                 if (statement.unnamed()) {
-                    toServer.appendBuffer(statement.parseMessage());
+                    toServer(statement.parseMessage());
                     responses.expect(ResponseSequencer.Kind.PARSE);
                     serverUnnamed = statement;
                 } else if (connection.prepared().contains(statement.serverName())) {
                     responses.synthetic(Buffers.of(BackendMessages.parseComplete()));
                 } else {
-                    toServer.appendBuffer(statement.parseMessage());
+                    toServer(statement.parseMessage());
                     responses.expect(ResponseSequencer.Kind.PARSE, statement.serverName());
                     connection.prepared().add(statement.serverName());
                 }
                 awaitingSync = true;
             } else if (step instanceof Step.Use use) {
                 ensurePrepared(connection, use.statement());
-                toServer.appendBuffer(use.bytes());
+                toServer(use.bytes());
                 responses.expect(use.expect());
                 awaitingSync = true;
             } else if (step instanceof Step.Synthetic synthetic) {
@@ -412,9 +430,9 @@ final class StatementRelay {
                 awaitingSync = true;
             }
         }
-        Buffer due = Buffer.buffer();
-        responses.emitDue(due);
-        if (due.length() > 0) {
+        if (responses.syntheticDue()) {
+            Buffer due = Buffer.buffer();
+            responses.emitDue(due);
             session.socket().write(due);
         }
     }
@@ -423,12 +441,12 @@ final class StatementRelay {
     private void ensurePrepared(ServerConnection connection, ClientStatement statement) {
         if (statement.unnamed()) {
             if (serverUnnamed != statement) {
-                toServer.appendBuffer(statement.parseMessage());
+                toServer(statement.parseMessage());
                 responses.expect(ResponseSequencer.Kind.HIDDEN_PARSE);
                 serverUnnamed = statement;
             }
         } else if (connection.prepared().add(statement.serverName())) {
-            toServer.appendBuffer(statement.parseMessage());
+            toServer(statement.parseMessage());
             responses.expect(ResponseSequencer.Kind.HIDDEN_PARSE, statement.serverName());
         }
     }
@@ -439,14 +457,28 @@ final class StatementRelay {
         runtime.metrics().routed(primary, read);
     }
 
+    /** Gathers bytes for the backend; a single message goes out as it is, without a copy. */
+    private void toServer(Buffer bytes) {
+        if (toServer == null) {
+            toServer = bytes;
+            toServerBorrowed = true;
+            return;
+        }
+        if (toServerBorrowed) {
+            toServer = Buffer.buffer(toServer.length() + bytes.length()).appendBuffer(toServer);
+            toServerBorrowed = false;
+        }
+        toServer.appendBuffer(bytes);
+    }
+
     /** Writes what was gathered for the backend, with backpressure from its socket. */
     void flush() {
         ServerConnection connection = server;
-        if (toServer.length() == 0 || connection == null) {
+        if (toServer == null || connection == null) {
             return;
         }
         Buffer out = toServer;
-        toServer = Buffer.buffer();
+        toServer = null;
         connection.write(out);
         if (connection.socket().writeQueueFull()) {
             session.socket().pause();
@@ -490,12 +522,13 @@ final class StatementRelay {
                         runStart = reader.frameStart();
                         runEnd = runStart + reader.frameLength();
                     } else if (verdict == ResponseSequencer.Verdict.FORWARD_AS_NOTICE) {
+                        out = orEmpty(out);
                         out.appendByte((byte) 'N').appendBuffer(reader.buffer(), reader.frameStart() + 1, reader.frameLength() - 1);
                     }
                 }
                 observe(connection, message, verdict);
                 if (responses.syntheticDue()) {
-                    out = appendRun(out, reader.buffer(), runStart, runEnd);
+                    out = orEmpty(appendRun(out, reader.buffer(), runStart, runEnd));
                     runStart = -1;
                     runEnd = -1;
                     responses.emitDue(out);
@@ -503,7 +536,7 @@ final class StatementRelay {
             }
         } catch (ProtocolException e) {
             Log.warnf("backend=%s sent an invalid message: %s", connection.node().name(), e.getMessage());
-            out = appendRun(out, reader.buffer(), runStart, runEnd);
+            out = orEmpty(appendRun(out, reader.buffer(), runStart, runEnd));
             detach(false);
             session.socket().write(withHeld(out));
             session.fatal("08P01", "server connection broke the protocol: " + e.getMessage());
@@ -512,7 +545,7 @@ final class StatementRelay {
         if (out == null && runStart == 0 && runEnd == data.length() && reader.buffer() == data) {
             out = data;
         } else {
-            out = appendRun(out, reader.buffer(), runStart, runEnd);
+            out = orEmpty(appendRun(out, reader.buffer(), runStart, runEnd));
         }
         if (retryable != null && !responses.idle() && (heldReply == null ? 0 : heldReply.length()) + out.length() <= MAX_HELD_REPLY_BYTES) {
             // Not complete yet: the client sees nothing until it is, so a failure can still resend it.
@@ -550,12 +583,16 @@ final class StatementRelay {
         return held == null ? out : held.appendBuffer(out);
     }
 
+    /** {@code out} with {@code source[start, end)} appended; still null when out was and there is no run. */
     private static Buffer appendRun(Buffer out, Buffer source, int start, int end) {
-        Buffer target = out != null ? out : Buffer.buffer();
-        if (start >= 0 && end > start) {
-            target.appendBuffer(source, start, end - start);
+        if (start < 0 || end <= start) {
+            return out;
         }
-        return target;
+        return orEmpty(out).appendBuffer(source, start, end - start);
+    }
+
+    private static Buffer orEmpty(Buffer out) {
+        return out != null ? out : Buffer.buffer();
     }
 
     private void observe(ServerConnection connection, BackendMessage message, ResponseSequencer.Verdict verdict) {
@@ -630,7 +667,7 @@ final class StatementRelay {
             // A read whose backend went away before answering anything: run it elsewhere.
             failed.add(connection.node());
             runtime.metrics().retried();
-            toServer = Buffer.buffer();
+            toServer = null;
             BackendNode next = runtime.selector().forRead(scope, failed);
             acquire(next, again, true, false);
             flush();

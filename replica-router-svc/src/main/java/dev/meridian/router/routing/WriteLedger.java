@@ -11,9 +11,18 @@ import java.util.concurrent.ConcurrentMap;
 public final class WriteLedger {
 
     private final ConcurrentMap<String, Long> lastCommit = new ConcurrentHashMap<>();
+    private volatile long latestCommit = Long.MIN_VALUE;
 
     public void committed(String scope, long atNanos) {
         lastCommit.merge(scope, atNanos, Math::max);
+        if (atNanos > latestCommit) {
+            latestCommit = atNanos;
+        }
+    }
+
+    /** The latest commit of any scope ({@link Long#MIN_VALUE} before the first). */
+    public long latestCommitNanos() {
+        return latestCommit;
     }
 
     /** 0 when the scope never wrote through this router. */

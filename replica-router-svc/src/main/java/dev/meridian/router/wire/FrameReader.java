@@ -3,7 +3,6 @@ package dev.meridian.router.wire;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.ByteBuffer;
-import java.util.Optional;
 
 /**
  * Accumulates bytes from one socket and hands out complete typed messages in order. A message's
@@ -43,23 +42,26 @@ public final class FrameReader {
 
     /** The next complete backend message, or null when more bytes are needed. */
     public BackendMessage nextBackend() {
-        return next(false).orElse(null);
+        int before = open();
+        return found(before, decoder.nextBackend(view));
     }
 
     /** The next complete frontend message (type checked), or null when more bytes are needed. */
     public FrontendMessage nextFrontend() {
-        return next(true).map(m -> new FrontendMessage(m.type(), m.body())).orElse(null);
+        int before = open();
+        return found(before, decoder.nextFrontend(view));
     }
 
-    private Optional<BackendMessage> next(boolean frontend) {
+    /** The view's position before reading the next frame. */
+    private int open() {
         if (view == null) {
             view = buffer.getByteBuf().nioBuffer(position, buffer.length() - position);
         }
-        int before = view.position();
-        Optional<BackendMessage> message = frontend
-                ? decoder.message(view).map(m -> new BackendMessage(m.type(), m.body()))
-                : decoder.backendMessage(view);
-        if (message.isPresent()) {
+        return view.position();
+    }
+
+    private <M> M found(int before, M message) {
+        if (message != null) {
             frameStart = position + before;
             frameLength = view.position() - before;
         } else {

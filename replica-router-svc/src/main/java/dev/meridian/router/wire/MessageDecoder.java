@@ -18,6 +18,13 @@ public final class MessageDecoder {
     static final Set<Character> FRONTEND_TYPES = Set.of('Q', 'P', 'B', 'E', 'D', 'C', 'H', 'S', 'X', 'F',
             'd', 'c', 'f', 'p');
 
+    /** {@link #FRONTEND_TYPES} by type byte: looked up for every client message. */
+    private static final boolean[] IS_FRONTEND_TYPE = new boolean[256];
+
+    static {
+        FRONTEND_TYPES.forEach(type -> IS_FRONTEND_TYPE[type] = true);
+    }
+
     private final int maxMessageBytes;
 
     public MessageDecoder(int maxMessageBytes) {
@@ -68,22 +75,47 @@ public final class MessageDecoder {
 
     /** A typed message from a client: type byte (one protocol 3.0 defines), int32 length (including itself), body. */
     public Optional<FrontendMessage> message(ByteBuffer input) {
-        if (input.remaining() >= 1 && !FRONTEND_TYPES.contains((char) input.get(input.position()))) {
-            throw new ProtocolException("invalid frontend message type " + (input.get(input.position()) & 0xFF));
-        }
-        return frame(input).map(body -> new FrontendMessage(body.type(), body.body()));
+        return Optional.ofNullable(nextFrontend(input));
     }
 
     /** A typed message from a backend: the same framing, any type byte, the same length limit. */
     public Optional<BackendMessage> backendMessage(ByteBuffer input) {
-        return frame(input);
+        return Optional.ofNullable(nextBackend(input));
     }
 
-    private Optional<BackendMessage> frame(ByteBuffer input) {
-        if (input.remaining() < 5) {
-            return Optional.empty();
+    /** As {@link #message}, null when more bytes are needed (for the proxying loop, without wrappers). */
+    FrontendMessage nextFrontend(ByteBuffer input) {
+        if (input.remaining() >= 1 && !IS_FRONTEND_TYPE[input.get(input.position()) & 0xFF]) {
+            throw new ProtocolException("invalid frontend message type " + (input.get(input.position()) & 0xFF));
         }
-        byte type = input.get(input.position());
+        byte type = input.remaining() >= 1 ? input.get(input.position()) : 0;
+        ByteBuffer body = body(input);
+        return body == null ? null : new FrontendMessage(type, body);
+    }
+
+    /** As {@link #backendMessage}, null when more bytes are needed. */
+    BackendMessage nextBackend(ByteBuffer input) {
+        byte type = input.remaining() >= 1 ? input.get(input.position()) : 0;
+        ByteBuffer body = body(input);
+        return body == null ? null : new BackendMessage(type, body);
+    }
+
+    /** The body of the complete frame at the front of {@code input}, which moves past it; null while incomplete. */
+    private ByteBuffer body(ByteBuffer input) {
+        int start = input.position();
+        int length = frameLength(input);
+        if (length < 0) {
+            return null;
+        }
+        input.position(start + 1 + length);
+        return input.slice(start + 5, length - 4);
+    }
+
+    /** The length field of the complete frame at the front of {@code input}, or -1 while it is incomplete. */
+    private int frameLength(ByteBuffer input) {
+        if (input.remaining() < 5) {
+            return -1;
+        }
         int length = input.getInt(input.position() + 1);
         if (length < 4) {
             throw new ProtocolException("invalid message length " + length);
@@ -92,11 +124,9 @@ public final class MessageDecoder {
             throw new FrameTooLargeException(maxMessageBytes, Integer.toUnsignedLong(length));
         }
         if (input.remaining() < 1 + length) {
-            return Optional.empty();
+            return -1;
         }
-        ByteBuffer body = input.slice(input.position() + 5, length - 4);
-        input.position(input.position() + 1 + length);
-        return Optional.of(new BackendMessage(type, body));
+        return length;
     }
 
     /** The text of a Query ('Q') message: one NUL-terminated string filling the body. */

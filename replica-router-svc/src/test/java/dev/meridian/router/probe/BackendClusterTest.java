@@ -44,6 +44,16 @@ class BackendClusterTest {
     }
 
     @Test
+    void theLedgerKnowsTheLatestCommitOfAnyScope() {
+        // The prober samples the primary's WAL position only while a commit is newer than its last sample.
+        assertEquals(Long.MIN_VALUE, writes.latestCommitNanos());
+        writes.committed("role:a", 200);
+        writes.committed("role:b", 100);
+        assertEquals(200, writes.latestCommitNanos());
+        assertEquals(100, writes.lastCommitNanos("role:b"));
+    }
+
+    @Test
     void theOnlyPrimaryIsNeverEjected() {
         primary.health(BackendNode.Health.DOWN);
         assertSame(primary, cluster.writer());

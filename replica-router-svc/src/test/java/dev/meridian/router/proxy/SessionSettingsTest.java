@@ -38,6 +38,18 @@ class SessionSettingsTest {
     }
 
     @Test
+    void aReportedChangeMakesConnectionsCompareAgain() {
+        // A connection remembers the version of the settings it was last matched to; only a change bumps it.
+        SessionSettings settings = SessionSettings.fromStartup(Map.of("user", "u", "TimeZone", "UTC"));
+        int before = settings.version();
+        settings.reported("TimeZone", "UTC");
+        assertEquals(before, settings.version());
+        settings.reported("timezone", "Europe/Berlin");
+        assertEquals(before + 1, settings.version());
+        assertEquals("Europe/Berlin", settings.explicit("TimeZone"));
+    }
+
+    @Test
     void unsupportedStartupParametersAndReplicationAreRefused() {
         assertThrows(SessionSettings.UnsupportedSetting.class, () -> SessionSettings.fromStartup(Map.of("user", "u", "options", "-c x=1")));
         assertThrows(SessionSettings.UnsupportedSetting.class, () -> SessionSettings.fromStartup(Map.of("user", "u", "replication", "database")));
