@@ -1,6 +1,7 @@
 package dev.meridian.router.pool;
 
 import dev.meridian.router.probe.BackendNode;
+import dev.meridian.router.wire.DirectReads;
 import dev.meridian.router.wire.FrameReader;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -50,17 +51,21 @@ public final class ServerConnection {
         this.applied = new HashMap<>(reported);
         this.processId = processId;
         this.secretKey = secretKey;
-        socket.handler(this::onData);
+        DirectReads.handle(socket, this::onData);
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> socket.close());
     }
 
     private void onData(Buffer data) {
-        if (owner != null) {
-            owner.onServerData(this, data);
-        } else {
-            // An idle connection has nothing to say except that it is going away (e.g. 57P01); drop it.
-            close();
+        try {
+            if (owner != null) {
+                owner.onServerData(this, data);
+            } else {
+                // An idle connection has nothing to say except that it is going away (e.g. 57P01); drop it.
+                close();
+            }
+        } finally {
+            reader.keepUnread();
         }
     }
 

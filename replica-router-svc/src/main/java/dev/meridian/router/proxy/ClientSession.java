@@ -6,6 +6,7 @@ import dev.meridian.router.pool.BackendError;
 import dev.meridian.router.pool.ServerConnection;
 import dev.meridian.router.wire.BackendMessages;
 import dev.meridian.router.wire.Buffers;
+import dev.meridian.router.wire.DirectReads;
 import dev.meridian.router.wire.FrameReader;
 import dev.meridian.router.wire.FrontendMessage;
 import dev.meridian.router.wire.MessageDecoder;
@@ -72,7 +73,7 @@ final class ClientSession implements ServerConnection.Owner {
     }
 
     void start() {
-        socket.handler(this::onClientData);
+        DirectReads.handle(socket, this::onClientData);
         socket.closeHandler(v -> close());
         socket.exceptionHandler(e -> socket.close());
         loginTimer = runtime.vertx().setTimer(runtime.config().listen().loginTimeout().toMillis(), id -> {
@@ -83,8 +84,12 @@ final class ClientSession implements ServerConnection.Owner {
     }
 
     private void onClientData(Buffer data) {
-        reader.append(data);
-        drain();
+        try {
+            reader.append(data);
+            drain();
+        } finally {
+            reader.keepUnread();
+        }
     }
 
     /** Handles every complete client message until one needs to wait for a backend. */

@@ -12,6 +12,7 @@ import dev.meridian.router.routing.TransactionEffect;
 import dev.meridian.router.wire.BackendMessage;
 import dev.meridian.router.wire.BackendMessages;
 import dev.meridian.router.wire.Buffers;
+import dev.meridian.router.wire.DirectReads;
 import dev.meridian.router.wire.FrameReader;
 import dev.meridian.router.wire.FrontendMessage;
 import dev.meridian.router.wire.FrontendMessages;
@@ -314,10 +315,10 @@ final class StatementRelay {
             return;
         }
         blocked = true;
-        session.socket().pause();
+        DirectReads.pause(session.socket());
         pending.onComplete(done -> {
             blocked = false;
-            session.socket().resume();
+            DirectReads.resume(session.socket());
             acquired(pool, node, steps, read, writes, done.failed() ? Future.failedFuture(done.cause()) : Future.succeededFuture(done.result()));
             flush();
             session.drain();
@@ -481,8 +482,8 @@ final class StatementRelay {
         toServer = null;
         connection.write(out);
         if (connection.socket().writeQueueFull()) {
-            session.socket().pause();
-            connection.socket().drainHandler(v -> session.socket().resume());
+            DirectReads.pause(session.socket());
+            connection.socket().drainHandler(v -> DirectReads.resume(session.socket()));
         }
     }
 
@@ -559,10 +560,10 @@ final class StatementRelay {
         if (out.length() > 0) {
             // A reply has reached the client: the statement can no longer be retried elsewhere.
             retryable = null;
-            session.socket().write(out);
+            DirectReads.write(session.socket(), out);
             if (session.socket().writeQueueFull()) {
-                connection.socket().pause();
-                session.socket().drainHandler(v -> connection.socket().resume());
+                DirectReads.pause(connection.socket());
+                session.socket().drainHandler(v -> DirectReads.resume(connection.socket()));
             }
         }
         releaseIfIdle();

@@ -13,7 +13,8 @@ import java.nio.ByteBuffer;
 public final class FrameReader {
 
     private final MessageDecoder decoder;
-    private Buffer buffer = Buffer.buffer();
+    private final Buffer empty = Buffer.buffer(0);
+    private Buffer buffer = empty;
     private int position;
     private ByteBuffer view;
     private int frameStart;
@@ -101,6 +102,20 @@ public final class FrameReader {
 
     public int frameLength() {
         return frameLength;
+    }
+
+    /**
+     * The bytes given to {@link #append} stop being valid ({@link DirectReads}): what is still unread
+     * is copied, what was read is dropped. Message views handed out before are invalid after this.
+     */
+    public void keepUnread() {
+        if (view != null) {
+            position += view.position();
+            view = null;
+        }
+        int unread = buffer.length() - position;
+        buffer = unread == 0 ? empty : Buffer.buffer(unread).appendBuffer(buffer, position, unread);
+        position = 0;
     }
 
     /** Bytes waiting for the rest of their message. */

@@ -36,7 +36,16 @@ final class RawClient implements AutoCloseable {
     private final OutputStream out;
 
     RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, 0);
+    }
+
+    /** {@code receiveBuffer} > 0: a small socket receive buffer, for a client that reads slowly. */
+    RawClient(int port, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
@@ -68,6 +77,11 @@ final class RawClient implements AutoCloseable {
                 throw new IOException("login refused: " + reply.field('M'));
             }
         } while (reply.type() != 'Z');
+    }
+
+    /** A simple-protocol Query message. */
+    void query(String sql) throws IOException {
+        send(bytes(dev.meridian.router.wire.FrontendMessages.query(sql)));
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

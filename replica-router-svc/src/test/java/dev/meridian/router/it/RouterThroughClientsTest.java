@@ -23,6 +23,7 @@ import org.postgresql.copy.CopyManager;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -349,6 +350,38 @@ class RouterThroughClientsTest {
             raw.send(ByteBuffer.allocate(5).put((byte) 'Q').putInt(100 << 20).array());
             assertEquals("08P01", raw.readUntilError().field('C'));
             assertTrue(raw.closedByPeer());
+        }
+    }
+
+    @Test
+    void aSlowReaderGetsALargeResultWholeAndOthersAreServedMeanwhile() throws Exception {
+        // The reply (about 11 MB) is far more than the sockets buffer: the router has to stop reading
+        // the backend while the client does not read, and every byte must arrive intact afterwards.
+        int rows = 200_000;
+        try (RawClient slow = new RawClient(ROUTER, 16 * 1024); Connection bystander = viaRouter()) {
+            slow.login("meridian", "meridian");
+            slow.query("select g::text, md5(g::text) from generate_series(1, " + rows + ") g");
+            Thread.sleep(1500);
+            assertEquals("1", scalar(bystander, "select 1"));
+            java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+            int seen = 0;
+            RawClient.Reply reply;
+            while ((reply = slow.read()).type() != 'Z') {
+                assertTrue(reply.type() != 'E', () -> "error mid-result");
+                if (reply.type() != 'D') {
+                    continue;
+                }
+                ByteBuffer row = ByteBuffer.wrap(reply.body());
+                assertEquals(2, row.getShort());
+                byte[] number = new byte[row.getInt()];
+                row.get(number);
+                byte[] digest = new byte[row.getInt()];
+                row.get(digest);
+                seen++;
+                assertEquals(String.valueOf(seen), new String(number, StandardCharsets.US_ASCII));
+                assertEquals(java.util.HexFormat.of().formatHex(md5.digest(number)), new String(digest, StandardCharsets.US_ASCII));
+            }
+            assertEquals(rows, seen);
         }
     }
 
