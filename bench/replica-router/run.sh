@@ -96,7 +96,8 @@ cleanup() {
 }
 trap cleanup EXIT
 as_postgres pgbouncer -d "$STATE/pgbouncer.ini"
-as_postgres bash -c "pgpool -n -f '$STATE/pgpool/pgpool.conf' -F /dev/null -a /dev/null >'$STATE/logs/pgpool.log' 2>&1 &"
+# pgpool-II in a session of its own, as PgBouncer (-d) and the router (./meridian up) are.
+as_postgres setsid bash -c "pgpool -n -f '$STATE/pgpool/pgpool.conf' -F /dev/null -a /dev/null >'$STATE/logs/pgpool.log' 2>&1 &"
 for port in $PGBOUNCER_PORT $PGPOOL_PORT $ROUTER_PORT; do
   for _ in $(seq 60); do psql -XAtqc 'select 1' -p "$port" >/dev/null 2>&1 && break; sleep 1; done
   psql -XAtqc 'select 1' -p "$port" >/dev/null || { echo "nothing answers on port $port; logs in $STATE/logs" >&2; exit 1; }

@@ -9,7 +9,8 @@ origin_up() {
   origin_healthy && return 0
   port_open "$PORT_ORIGIN" && die "port $PORT_ORIGIN is taken by something that is not the demo origin"
   mkdir -p "$LOGS" "$PIDS"
-  nohup java -Xmx128m "$ORIGIN_SOURCE" --port "$PORT_ORIGIN" >"$LOGS/demo-origin.log" 2>&1 &
+  # A session of its own, as every service (see services.sh).
+  setsid nohup java -Xmx128m "$ORIGIN_SOURCE" --port "$PORT_ORIGIN" >"$LOGS/demo-origin.log" 2>&1 &
   echo $! >"$PIDS/demo-origin.pid"
   wait_for "demo origin" 60 origin_healthy || die "demo origin did not answer; see $LOGS/demo-origin.log"
 }

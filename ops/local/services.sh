@@ -88,8 +88,11 @@ services_up() {
     read -r name port <<<"$entry"
     service_healthy "$port" && continue
     mkdir -p "$LOGS" "$PIDS"
+    # Each service in a session of its own, as a daemon (PostgreSQL's pg_ctl, PgBouncer -d) is: the
+    # caller's terminal can hang up, and the kernel's autogroup scheduler treats it as its own
+    # task group instead of sharing one with whatever the caller runs next (a load generator).
     # shellcheck disable=SC2046
-    nohup env $(service_env "$name") java -Xmx256m -jar "$(service_jar "$name")" >"$LOGS/$name.log" 2>&1 &
+    setsid nohup env $(service_env "$name") java -Xmx256m -jar "$(service_jar "$name")" >"$LOGS/$name.log" 2>&1 &
     echo $! >"$PIDS/$name.pid"
   done
   for entry in "${MERIDIAN_SERVICES[@]}"; do
