@@ -91,6 +91,8 @@ services_up() {
     # Each service in a session of its own, as a daemon (PostgreSQL's pg_ctl, PgBouncer -d) is: the
     # caller's terminal can hang up, and the kernel's autogroup scheduler treats it as its own
     # task group instead of sharing one with whatever the caller runs next (a load generator).
+    # A background job of this script is no process-group leader, so setsid execs in place and $!
+    # stays the service's own pid.
     # shellcheck disable=SC2046
     setsid nohup env $(service_env "$name") java -Xmx256m -jar "$(service_jar "$name")" >"$LOGS/$name.log" 2>&1 &
     echo $! >"$PIDS/$name.pid"

@@ -40,16 +40,6 @@ public final class SqlLexer {
         return new Result(lexer.tokens, lexer.unterminated);
     }
 
-    /** The tokens of {@code sql}, comments included. */
-    public static List<Token> tokenize(String sql) {
-        return lex(sql).tokens();
-    }
-
-    /** Whether {@code sql} ends inside a literal, quoted identifier or comment. */
-    public static boolean isUnterminated(String sql) {
-        return lex(sql).unterminated();
-    }
-
     private SqlLexer run() {
         while (pos < sql.length()) {
             char c = sql.charAt(pos);
@@ -97,7 +87,7 @@ public final class SqlLexer {
                 add(Token.Kind.SEMICOLON, SEMICOLON);
                 pos++;
             } else {
-                tokens.add(new Token(Token.Kind.OPERATOR, sql, pos, pos + 1, depth));
+                slice(Token.Kind.OPERATOR, pos, pos + 1);
                 pos++;
             }
         }
@@ -111,6 +101,11 @@ public final class SqlLexer {
 
     private void add(Token.Kind kind, String text) {
         tokens.add(new Token(kind, text, depth));
+    }
+
+    /** A token standing for {@code sql[start, end)}, its text built only if asked for. */
+    private void slice(Token.Kind kind, int start, int end) {
+        tokens.add(new Token(kind, sql, start, end, depth));
     }
 
     private void lineComment() {
@@ -222,7 +217,7 @@ public final class SqlLexer {
         while (pos < sql.length() && isDigit(sql.charAt(pos))) {
             pos++;
         }
-        tokens.add(new Token(Token.Kind.PARAMETER, sql, start, pos, depth));
+        slice(Token.Kind.PARAMETER, start, pos);
     }
 
     private void number() {
@@ -230,7 +225,7 @@ public final class SqlLexer {
         while (pos < sql.length() && (isTagPart(sql.charAt(pos)) || sql.charAt(pos) == '.')) {
             pos++;
         }
-        tokens.add(new Token(Token.Kind.NUMBER, sql, start, pos, depth));
+        slice(Token.Kind.NUMBER, start, pos);
     }
 
     private void word() {
@@ -238,7 +233,7 @@ public final class SqlLexer {
         while (pos < sql.length() && isIdentifierPart(sql.charAt(pos))) {
             pos++;
         }
-        tokens.add(new Token(Token.Kind.WORD, sql, start, pos, depth));
+        slice(Token.Kind.WORD, start, pos);
     }
 
     // PostgreSQL's scanner knows only ASCII digits and letters; every non-ASCII character may be

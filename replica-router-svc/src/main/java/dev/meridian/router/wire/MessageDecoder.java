@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Cuts client bytes into packets. Each method reads one packet from the front of {@code input}
@@ -14,15 +13,13 @@ import java.util.Set;
  */
 public final class MessageDecoder {
 
-    /** Message types a client may send in protocol 3.0. */
-    static final Set<Character> FRONTEND_TYPES = Set.of('Q', 'P', 'B', 'E', 'D', 'C', 'H', 'S', 'X', 'F',
-            'd', 'c', 'f', 'p');
-
-    /** {@link #FRONTEND_TYPES} by type byte: looked up for every client message. */
+    /** Message types a client may send in protocol 3.0, by type byte (looked up for every client message). */
     private static final boolean[] IS_FRONTEND_TYPE = new boolean[256];
 
     static {
-        FRONTEND_TYPES.forEach(type -> IS_FRONTEND_TYPE[type] = true);
+        for (char type : "QPBEDCHSXFdcfp".toCharArray()) {
+            IS_FRONTEND_TYPE[type] = true;
+        }
     }
 
     private final int maxMessageBytes;

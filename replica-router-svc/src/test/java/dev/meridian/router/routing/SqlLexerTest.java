@@ -10,8 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SqlLexerTest {
 
+    private static boolean unterminated(String sql) {
+        return SqlLexer.lex(sql).unterminated();
+    }
+
     private static List<String> words(String sql) {
-        return SqlLexer.tokenize(sql).stream().filter(t -> t.kind() == Token.Kind.WORD).map(Token::text).toList();
+        return SqlLexer.lex(sql).tokens().stream().filter(t -> t.kind() == Token.Kind.WORD).map(Token::text).toList();
     }
 
     @Test
@@ -23,8 +27,8 @@ class SqlLexerTest {
     void onlyAsciiLettersAreFoldedAsPostgresqlDoes() {
         // In a multibyte encoding PostgreSQL leaves non-ASCII letters of unquoted names alone.
         assertEquals(List.of("select", "ÉtÉ", "from", "\u212Aey"), words("SELECT ÉTÉ FROM \u212Aey"));
-        assertTrue(SqlLexer.tokenize("SeLeCt").get(0).isWord("select"));
-        assertFalse(SqlLexer.tokenize("\u212Aey").get(0).isWord("key"));
+        assertTrue(SqlLexer.lex("SeLeCt").tokens().get(0).isWord("select"));
+        assertFalse(SqlLexer.lex("\u212Aey").tokens().get(0).isWord("key"));
     }
 
     @Test
@@ -38,7 +42,7 @@ class SqlLexerTest {
 
     @Test
     void quotedIdentifiersAreNotKeywords() {
-        List<Token> tokens = SqlLexer.tokenize("select \"update\", \"Mixed\"\"Case\" from t");
+        List<Token> tokens = SqlLexer.lex("select \"update\", \"Mixed\"\"Case\" from t").tokens();
         assertEquals(Token.Kind.QUOTED_IDENTIFIER, tokens.get(1).kind());
         assertEquals("update", tokens.get(1).text());
         assertEquals("Mixed\"Case", tokens.get(3).text());
@@ -46,7 +50,7 @@ class SqlLexerTest {
 
     @Test
     void commentsNestAndAreKeptAsComments() {
-        List<Token> tokens = SqlLexer.tokenize("/* a /* b */ still comment */ select 1 -- trailing update\n");
+        List<Token> tokens = SqlLexer.lex("/* a /* b */ still comment */ select 1 -- trailing update\n").tokens();
         assertEquals(Token.Kind.COMMENT, tokens.get(0).kind());
         assertEquals(" a /* b */ still comment ", tokens.get(0).text());
         assertEquals("select", tokens.get(1).text());
@@ -55,7 +59,7 @@ class SqlLexerTest {
 
     @Test
     void parametersNumbersAndDepth() {
-        List<Token> tokens = SqlLexer.tokenize("select f($1, (2.5e3))");
+        List<Token> tokens = SqlLexer.lex("select f($1, (2.5e3))").tokens();
         assertEquals(Token.Kind.PARAMETER, tokens.get(3).kind());
         assertEquals(Token.Kind.NUMBER, tokens.get(6).kind());
         assertEquals(2, tokens.get(6).depth());
@@ -63,11 +67,11 @@ class SqlLexerTest {
 
     @Test
     void unterminatedInputIsNoticed() {
-        assertTrue(SqlLexer.isUnterminated("select 'oops"));
-        assertTrue(SqlLexer.isUnterminated("select /* open"));
-        assertTrue(SqlLexer.isUnterminated("select $x$ never closed"));
-        assertTrue(SqlLexer.isUnterminated("select \"id"));
-        assertFalse(SqlLexer.isUnterminated("select 'ok'"));
+        assertTrue(unterminated("select 'oops"));
+        assertTrue(unterminated("select /* open"));
+        assertTrue(unterminated("select $x$ never closed"));
+        assertTrue(unterminated("select \"id"));
+        assertFalse(unterminated("select 'ok'"));
     }
 
     @Test
@@ -80,7 +84,7 @@ class SqlLexerTest {
             for (int j = 0; j < text.length; j++) {
                 text[j] = alphabet.charAt(random.nextInt(alphabet.length()));
             }
-            SqlLexer.tokenize(new String(text));
+            SqlLexer.lex(new String(text));
             classifier.classify(new String(text));
         }
     }
