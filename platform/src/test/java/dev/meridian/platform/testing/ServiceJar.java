@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A packaged service ({@code target/quarkus-app/quarkus-run.jar}) started as its own process, for
@@ -28,33 +29,50 @@ public final class ServiceJar implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the module's jar with these environment variables and waits until it is ready. */
+    /**
+     * Starts the module's jar with these environment variables and waits until it is ready. The
+     * HTTP port is picked free beforehand, so something else (an outgoing connection's ephemeral
+     * port, another service starting at the same moment) can take it before the service binds: a
+     * start that fails with "Address already in use" is tried again on another port.
+     */
     public static ServiceJar start(String name, Map<String, String> environment) throws IOException, InterruptedException {
-        int port = freePort();
-        Path log = Files.createTempFile("meridian-" + name + "-", ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar",
-                Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(new File(log.toString()));
-        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        builder.environment().putAll(environment);
-        ServiceJar service = new ServiceJar(builder.start(), port, log);
-        Runtime.getRuntime().addShutdownHook(new Thread(service.process::destroyForcibly));
-        service.awaitReady();
-        return service;
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            Path log = Files.createTempFile("meridian-" + name + "-", ".log");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar",
+                    Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString())
+                    .redirectErrorStream(true).redirectOutput(new File(log.toString()));
+            builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            builder.environment().putAll(environment);
+            ServiceJar service = new ServiceJar(builder.start(), port, log);
+            Runtime.getRuntime().addShutdownHook(new Thread(service.process::destroyForcibly));
+            if (service.awaitReady()) {
+                return service;
+            }
+            if (attempt == 3 || !Files.readString(log).contains("Address already in use")) {
+                throw new IllegalStateException("the service exited; see " + log);
+            }
+        }
     }
 
-    private void awaitReady() throws InterruptedException {
+    /**
+     * True once this process answers ready on its port (its own log names the port, so another
+     * process holding that port is not mistaken for it); false when the process exited first.
+     */
+    private boolean awaitReady() throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
+        Pattern listening = Pattern.compile("Listening on: \\S+:" + httpPort + "\\b");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited; see " + log);
+                return false;
             }
             try {
                 HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build();
-                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+                        && listening.matcher(Files.readString(log)).find()) {
+                    return true;
                 }
             } catch (IOException e) {
                 // not listening yet
