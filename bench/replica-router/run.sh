@@ -2,8 +2,9 @@
 # replica-router-svc beside PgBouncer (transaction pooling, Debian package) and pgpool-II
 # (Debian package, streaming-replication mode, statement-level load balancing on), and the
 # primary directly, in one run, alternating: pgbench select-only and tpcb-like, 8 clients, in
-# the simple and the prepared protocol; TPS, p50 and p99 latency, the ratio to PgBouncer, and
-# the primary's share of reads through the router.
+# the simple and the prepared protocol; TPS, p50 and p99 latency, the ratio to PgBouncer, the
+# pooler's own CPU time per transaction (all processes of its session, user + system), and the
+# primary's share of reads through the router.
 #
 #   bench/replica-router/run.sh [seconds=30] [rounds=1] [clients=8]
 #
@@ -107,7 +108,25 @@ echo "pgbench tables (scale 10) on the primary…"
 pgbench -i -q -s 10 -p 15432 >/dev/null 2>&1
 sleep 2
 
-declare -A TPS P50 P99 FAILED
+# The pooler's CPU per transaction says what each costs, whatever share of the two cores the
+# scheduler gave it: every process in its session (pgpool-II forks one per client; the router's
+# JVM counts its compiler and GC threads), user + system ticks from /proc.
+declare -A SESSION_OF=(
+  [pgbouncer]=$(ps -o sid= -p "$(cat "$STATE/pgbouncer.pid")")
+  [pgpool]=$(ps -o sid= -p "$(tr -d '\0' <"$STATE/pgpool/pgpool.pid")")
+  [router]=$(ps -o sid= -p "$(cat "$ROOT/.meridian/pids/replica-router-svc.pid")")
+)
+session_ticks() {
+  local sid=$1 total=0 pid
+  [[ -z $sid ]] && { echo 0; return; }
+  for pid in $(ps -o pid= -s "$sid"); do
+    total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+
+declare -A TPS P50 P99 FAILED CPU
 targets=(primary:15432 pgbouncer:$PGBOUNCER_PORT pgpool:$PGPOOL_PORT router:$ROUTER_PORT)
 workloads=("select-only:-S:simple" "select-only:-S:prepared" "tpcb-like::simple" "tpcb-like::prepared")
 
@@ -115,17 +134,23 @@ workloads=("select-only:-S:simple" "select-only:-S:prepared" "tpcb-like::simple"
 run() {
   local target=$1 port=$2 name=$3 flags=$4 mode=$5 key="$1/$3/$5" dir
   dir=$(mktemp -d "$STATE/logs/run.XXXX")
-  local out
+  local out sid=${SESSION_OF[$target]:-} ticks_before
+  ticks_before=$(session_ticks "$sid")
   # shellcheck disable=SC2086
   out=$(cd "$dir" && pgbench -n -p "$port" -c "$CLIENTS" -j 2 -T "$DURATION" -M "$mode" $flags \
     --log --sampling-rate=0.2 2>&1) || true
-  local tps failed
+  local tps failed processed cpu=-
   tps=$(grep -oP '^tps = \K[0-9.]+' <<<"$out" || echo 0)
+  processed=$(grep -oP 'number of transactions actually processed: \K[0-9]+' <<<"$out" || echo 0)
+  if [[ -n $sid && $processed -gt 0 ]]; then
+    cpu=$(awk -v t=$(( $(session_ticks "$sid") - ticks_before )) -v n="$processed" -v hz="$TICKS_PER_SECOND" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+  fi
   failed=$(grep -oP 'number of failed transactions: \K[0-9]+' <<<"$out" || echo "?")
   if grep -qE 'aborted|error|ERROR' <<<"$out"; then failed="aborted"; fi
   read -r p50 p99 < <(cat "$dir"/pgbench_log.* 2>/dev/null | tr -d '\0' | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "- -"} else {printf "%.2f %.2f\n", a[int(NR*0.5)+1]/1000, a[int(NR*0.99)+1]/1000}}')
   TPS[$key]="${TPS[$key]:-} $tps"; P50[$key]="${P50[$key]:-} $p50"; P99[$key]="${P99[$key]:-} $p99"; FAILED[$key]=$failed
-  printf '  %-9s %-11s %-8s tps=%-10s p50=%sms p99=%sms failed=%s\n' "$target" "$name" "$mode" "$tps" "$p50" "$p99" "$failed"
+  CPU[$key]="${CPU[$key]:-} $cpu"
+  printf '  %-9s %-11s %-8s tps=%-10s p50=%sms p99=%sms pooler-cpu=%sus/txn failed=%s\n' "$target" "$name" "$mode" "$tps" "$p50" "$p99" "$cpu" "$failed"
   rm -rf "$dir"
 }
 
@@ -162,8 +187,8 @@ done
 reads_after=$(curl -fs http://127.0.0.1:8101/metrics/replica-routing)
 
 echo
-echo "medians over $ROUNDS round(s): TPS, p50/p99 ms, ratio to PgBouncer"
-printf '%-22s %-10s %10s %9s %9s %8s %s\n' workload target tps p50 p99 ratio failed
+echo "medians over $ROUNDS round(s): TPS, p50/p99 ms, ratio to PgBouncer, pooler CPU µs per transaction"
+printf '%-22s %-10s %10s %9s %9s %8s %9s %s\n' workload target tps p50 p99 ratio cpu/txn failed
 for workload in "${workloads[@]}"; do
   IFS=: read -r name flags mode <<<"$workload"
   base=$(median <<<"${TPS[pgbouncer/$name/$mode]}")
@@ -172,8 +197,10 @@ for workload in "${workloads[@]}"; do
     key="$target/$name/$mode"
     tps=$(median <<<"${TPS[$key]}")
     ratio=$(awk -v a="$tps" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-    printf '%-22s %-10s %10s %9s %9s %8s %s\n' "$name/$mode" "$target" "$tps" "$(median <<<"${P50[$key]}")" \
-      "$(median <<<"${P99[$key]}")" "$ratio" "${FAILED[$key]}"
+    cpu=$(median <<<"${CPU[$key]//-/}")
+    [[ $target == primary ]] && cpu=-
+    printf '%-22s %-10s %10s %9s %9s %8s %9s %s\n' "$name/$mode" "$target" "$tps" "$(median <<<"${P50[$key]}")" \
+      "$(median <<<"${P99[$key]}")" "$ratio" "$cpu" "${FAILED[$key]}"
   done
 done
 python3 - "$reads_before" "$reads_after" <<'PY'

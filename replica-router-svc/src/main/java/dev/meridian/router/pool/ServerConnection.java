@@ -1,6 +1,7 @@
 package dev.meridian.router.pool;
 
 import dev.meridian.router.probe.BackendNode;
+import dev.meridian.router.wire.ChannelWriter;
 import dev.meridian.router.wire.DirectReads;
 import dev.meridian.router.wire.FrameReader;
 import io.vertx.core.buffer.Buffer;
@@ -27,6 +28,7 @@ public final class ServerConnection {
     }
 
     private final NetSocket socket;
+    private final ChannelWriter writer;
     private final BackendNode node;
     private final FrameReader reader;
     private final Map<String, String> defaults;
@@ -38,13 +40,13 @@ public final class ServerConnection {
     private long releasedNanos = System.nanoTime();
     private BackendPool pool;
     private Owner owner;
-    private Object settingsOwner;
-    private int settingsVersion;
+    private Object settingsSignature;
     private boolean closed;
 
     ServerConnection(NetSocket socket, BackendNode node, FrameReader reader, Map<String, String> reported,
                      int processId, int secretKey) {
         this.socket = socket;
+        this.writer = new ChannelWriter(socket);
         this.node = node;
         this.reader = reader;
         this.defaults = Map.copyOf(reported);
@@ -112,17 +114,16 @@ public final class ServerConnection {
     }
 
     /**
-     * Its settings were last brought in line with {@code owner}'s at {@code version} and nothing
-     * has changed them since: the same client borrowing it again needs no comparison.
+     * Its settings were last brought in line with a client's whose settings have {@code signature}
+     * (equal settings, one signature: see SessionSettings) and nothing has changed them since.
      */
-    public boolean carries(Object owner, int version) {
-        return settingsOwner == owner && settingsVersion == version;
+    public boolean carries(Object signature) {
+        return settingsSignature == signature;
     }
 
     /** Records whose settings {@link #applied()} now matches; null after anything else changed them. */
-    public void carrying(Object owner, int version) {
-        settingsOwner = owner;
-        settingsVersion = version;
+    public void carrying(Object signature) {
+        settingsSignature = signature;
     }
 
     /** Names of the router's prepared statements that exist on this connection. */
@@ -155,8 +156,14 @@ public final class ServerConnection {
         return closed;
     }
 
+    /** Writes {@code data} as it is (no copy: it must not change after); see {@link ChannelWriter}. */
     public void write(Buffer data) {
-        socket.write(data);
+        writer.write(data);
+    }
+
+    /** The backend is not taking bytes as fast as they come. */
+    public boolean writeQueueFull() {
+        return writer.full();
     }
 
     public void close() {

@@ -6,6 +6,7 @@ import dev.meridian.router.pool.BackendError;
 import dev.meridian.router.pool.ServerConnection;
 import dev.meridian.router.wire.BackendMessages;
 import dev.meridian.router.wire.Buffers;
+import dev.meridian.router.wire.ChannelWriter;
 import dev.meridian.router.wire.DirectReads;
 import dev.meridian.router.wire.FrameReader;
 import dev.meridian.router.wire.FrontendMessage;
@@ -52,6 +53,7 @@ final class ClientSession implements ServerConnection.Owner {
     private final RouterRuntime runtime;
     private final LoopPools pools;
     private final NetSocket socket;
+    private final ChannelWriter writer;
     private final Context context;
     private final MessageDecoder decoder;
     private final FrameReader reader;
@@ -66,6 +68,7 @@ final class ClientSession implements ServerConnection.Owner {
         this.runtime = runtime;
         this.pools = pools;
         this.socket = socket;
+        this.writer = new ChannelWriter(socket);
         this.context = Vertx.currentContext();
         this.decoder = new MessageDecoder(runtime.config().listen().maxMessageBytes());
         this.reader = new FrameReader(decoder);
@@ -245,6 +248,15 @@ final class ClientSession implements ServerConnection.Owner {
 
     NetSocket socket() {
         return socket;
+    }
+
+    /** Proxied bytes to the client, as they are (no copy: {@code data} must not change after). */
+    void write(Buffer data) {
+        writer.write(data);
+    }
+
+    boolean writeQueueFull() {
+        return writer.full();
     }
 
     @Override

@@ -39,7 +39,7 @@ final class ServerReset implements ServerConnection.Owner {
                     connection.prepared().clear();
                     connection.applied().clear();
                     connection.applied().putAll(connection.defaults());
-                    connection.carrying(null, 0);
+                    connection.carrying(null);
                     pool.release(connection);
                     return;
                 }

@@ -1,9 +1,12 @@
 package dev.meridian.router.proxy;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The session settings a client may give at startup and that a shared server connection must
@@ -20,9 +23,19 @@ final class SessionSettings {
     /** What a server connection has for a tracked setting nobody set: its own default. */
     static final String DEFAULT = "\0default";
 
+    /**
+     * One signature object per distinct set of tracked values, shared by every client with those
+     * values: a connection set up for one such client serves the next without a comparison (an
+     * application's clients mostly send the same startup settings). Bounded; past the bound a
+     * signature is the client's own, which costs a comparison on other clients' connections, never
+     * a wrong setting.
+     */
+    private static final ConcurrentMap<List<String>, List<String>> SIGNATURES = new ConcurrentHashMap<>();
+    static final int MAX_SHARED_SIGNATURES = 1024;
+
     private final Map<String, String> explicit = new LinkedHashMap<>();
-    /** Counts changes to {@link #explicit} after startup, so a connection can tell it still matches. */
-    private int version;
+    /** Identifies the values of {@link #explicit}; null after a change, until asked for again. */
+    private List<String> signature;
 
     /** Startup parameters other than user and database; throws on ones the router cannot honour. */
     static SessionSettings fromStartup(Map<String, String> parameters) {
@@ -79,12 +92,29 @@ final class SessionSettings {
     void reported(String name, String value) {
         String canonical = canonical(name);
         if (canonical != null && !value.equals(explicit.put(canonical, value))) {
-            version++;
+            signature = null;
         }
     }
 
-    int version() {
-        return version;
+    /**
+     * Equal for clients whose tracked settings are equal (the same object, for the first
+     * {@value #MAX_SHARED_SIGNATURES} distinct ones), different after this client's settings change.
+     */
+    Object signature() {
+        List<String> current = signature;
+        if (current == null) {
+            String[] values = new String[TRACKED.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = explicit.get(TRACKED.get(i));
+            }
+            current = Arrays.asList(values);
+            if (SIGNATURES.size() < MAX_SHARED_SIGNATURES) {
+                List<String> shared = SIGNATURES.putIfAbsent(current, current);
+                current = shared != null ? shared : current;
+            }
+            signature = current;
+        }
+        return current;
     }
 
     /**

@@ -383,9 +383,10 @@ final class StatementRelay {
         if (sessionMode) {
             pinned = true;
         }
-        if (!connection.carries(settings, settings.version())) {
+        Object signature = settings.signature();
+        if (!connection.carries(signature)) {
             String sync = settings.synchronise(connection.applied(), connection.defaults());
-            connection.carrying(settings, settings.version());
+            connection.carrying(signature);
             if (sync != null) {
                 toServer(Buffers.of(FrontendMessages.query(sync)));
                 responses.expect(ResponseSequencer.Kind.HIDDEN_QUERY);
@@ -434,7 +435,7 @@ final class StatementRelay {
         if (responses.syntheticDue()) {
             Buffer due = Buffer.buffer();
             responses.emitDue(due);
-            session.socket().write(due);
+            session.write(due);
         }
     }
 
@@ -481,7 +482,7 @@ final class StatementRelay {
         Buffer out = toServer;
         toServer = null;
         connection.write(out);
-        if (connection.socket().writeQueueFull()) {
+        if (connection.writeQueueFull()) {
             DirectReads.pause(session.socket());
             connection.socket().drainHandler(v -> DirectReads.resume(session.socket()));
         }
@@ -492,7 +493,7 @@ final class StatementRelay {
         for (ByteBuffer message : messages) {
             out.appendBuffer(Buffers.of(message));
         }
-        session.socket().write(out);
+        session.write(out);
     }
 
     // ---- backend → client
@@ -539,7 +540,7 @@ final class StatementRelay {
             Log.warnf("backend=%s sent an invalid message: %s", connection.node().name(), e.getMessage());
             out = orEmpty(appendRun(out, reader.buffer(), runStart, runEnd));
             detach(false);
-            session.socket().write(withHeld(out));
+            session.write(withHeld(out));
             session.fatal("08P01", "server connection broke the protocol: " + e.getMessage());
             return;
         }
@@ -560,8 +561,8 @@ final class StatementRelay {
         if (out.length() > 0) {
             // A reply has reached the client: the statement can no longer be retried elsewhere.
             retryable = null;
-            DirectReads.write(session.socket(), out);
-            if (session.socket().writeQueueFull()) {
+            session.write(out);
+            if (session.writeQueueFull()) {
                 DirectReads.pause(connection.socket());
                 session.socket().drainHandler(v -> DirectReads.resume(connection.socket()));
             }
@@ -573,7 +574,7 @@ final class StatementRelay {
         retryable = null;
         Buffer held = withHeld(Buffer.buffer());
         if (held.length() > 0) {
-            session.socket().write(held);
+            session.write(held);
         }
     }
 
@@ -617,6 +618,8 @@ final class StatementRelay {
                     if (canonical != null) {
                         settings.reported(canonical, value);
                         connection.applied().put(canonical, value);
+                        // Matches this client's new values, but those may be another client's too: compare next time.
+                        connection.carrying(null);
                     }
                 }
             }

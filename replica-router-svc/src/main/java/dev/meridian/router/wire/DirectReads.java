@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.buffer.impl.BufferImpl;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.NetSocketInternal;
@@ -14,12 +13,12 @@ import io.vertx.core.net.impl.NetSocketInternal;
  * as a fresh heap copy of Netty's pooled direct buffer, and writing that chunk onward copies it
  * into a direct buffer again: two allocations and two copies per proxied message. Here the
  * handler sees Netty's own buffer, valid only for the duration of the call (it is released
- * after), and a chunk forwarded whole leaves as a retained duplicate of it.
+ * after), and a chunk forwarded whole leaves as a retained duplicate of it ({@link ChannelWriter}).
  *
  * <p>Whoever keeps bytes past the call copies them ({@link FrameReader#keepUnread()}). Pausing
  * works at the channel: Vert.x's {@code pause()} holds back its data handler's queue, which these
  * reads bypass. This relies on Vert.x 4 internals ({@code NetSocketInternal}, {@code
- * ConnectionBase}, {@code BufferImpl}) as the Vert.x SQL clients do; a Vert.x 5 upgrade needs a look.
+ * ConnectionBase}) as the Vert.x SQL clients do; a Vert.x 5 upgrade needs a look.
  */
 public final class DirectReads {
 
@@ -39,16 +38,6 @@ public final class DirectReads {
                 ReferenceCountUtil.release(message);
             }
         });
-    }
-
-    /** Writes a chunk being handled (or any buffer) without copying it. */
-    public static void write(NetSocket socket, Buffer data) {
-        if (data instanceof BufferImpl impl) {
-            // The write may wait in the channel's queue after the chunk is released: it holds its own reference.
-            ((NetSocketInternal) socket).writeMessage(impl.byteBuf().retainedDuplicate());
-        } else {
-            socket.write(data);
-        }
     }
 
     /** Stops reading {@code socket} until {@link #resume}. */

@@ -6,7 +6,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SessionSettingsTest {
@@ -39,14 +42,31 @@ class SessionSettingsTest {
 
     @Test
     void aReportedChangeMakesConnectionsCompareAgain() {
-        // A connection remembers the version of the settings it was last matched to; only a change bumps it.
+        // A connection remembers the signature of the settings it was last matched to; only a change gives a new one.
         SessionSettings settings = SessionSettings.fromStartup(Map.of("user", "u", "TimeZone", "UTC"));
-        int before = settings.version();
+        Object before = settings.signature();
         settings.reported("TimeZone", "UTC");
-        assertEquals(before, settings.version());
+        assertSame(before, settings.signature());
         settings.reported("timezone", "Europe/Berlin");
-        assertEquals(before + 1, settings.version());
+        assertNotEquals(before, settings.signature());
         assertEquals("Europe/Berlin", settings.explicit("TimeZone"));
+    }
+
+    @Test
+    void clientsWithEqualSettingsShareOneSignature() {
+        // given: two clients of one application, and a third with another time zone
+        SessionSettings first = SessionSettings.fromStartup(Map.of("user", "a", "application_name", "shop", "TimeZone", "UTC"));
+        SessionSettings second = SessionSettings.fromStartup(Map.of("user", "b", "TimeZone", "UTC", "application_name", "shop"));
+        SessionSettings other = SessionSettings.fromStartup(Map.of("user", "a", "application_name", "shop", "TimeZone", "Asia/Tokyo"));
+
+        // then: a connection set up for the first carries the second's settings, not the third's
+        assertSame(first.signature(), second.signature());
+        assertNotEquals(first.signature(), other.signature());
+        Map<String, String> serverDefaults = Map.of("TimeZone", "Etc/UTC", "application_name", "");
+        Map<String, String> applied = new HashMap<>(serverDefaults);
+        first.synchronise(applied, serverDefaults);
+        assertNull(second.synchronise(applied, serverDefaults), "equal signatures: nothing to apply");
+        assertNotNull(other.synchronise(applied, serverDefaults));
     }
 
     @Test
