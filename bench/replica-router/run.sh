@@ -154,7 +154,8 @@ run() {
   rm -rf "$dir"
 }
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else print a[int((NR+1)/2)]}'; }
+# The median of the numbers on stdin (blank-separated; "-" for none is skipped); 0 when there are none.
+median() { tr ' ' '\n' | awk '$1 ~ /^[0-9.]+$/' | sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else print a[int((NR+1)/2)]}'; }
 
 # A JIT-compiled proxy reaches its steady speed only after tens of seconds of load on two shared
 # cores (the compiler threads compete with everything else); a service runs for days, so every
@@ -192,13 +193,15 @@ printf '%-22s %-10s %10s %9s %9s %8s %9s %s\n' workload target tps p50 p99 ratio
 for workload in "${workloads[@]}"; do
   IFS=: read -r name flags mode <<<"$workload"
   base=$(median <<<"${TPS[pgbouncer/$name/$mode]}")
+  # A ratio to a run that aborted (PgBouncer 1.18 in the prepared protocol) would mean nothing.
+  [[ ${FAILED[pgbouncer/$name/$mode]} == aborted ]] && base=0
   for entry in "${targets[@]}"; do
     IFS=: read -r target port <<<"$entry"
     key="$target/$name/$mode"
     tps=$(median <<<"${TPS[$key]}")
     ratio=$(awk -v a="$tps" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-    cpu=$(median <<<"${CPU[$key]//-/}")
-    [[ $target == primary ]] && cpu=-
+    cpu=-
+    [[ $target != primary ]] && cpu=$(median <<<"${CPU[$key]}")
     printf '%-22s %-10s %10s %9s %9s %8s %9s %s\n' "$name/$mode" "$target" "$tps" "$(median <<<"${P50[$key]}")" \
       "$(median <<<"${P99[$key]}")" "$ratio" "$cpu" "${FAILED[$key]}"
   done
