@@ -1,6 +1,7 @@
 package dev.meridian.router.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -25,9 +26,23 @@ public final class DirectReads {
     private DirectReads() {
     }
 
+    /**
+     * Smallest read buffer. Netty sizes each read by the last few, and after a run of short
+     * messages (pgbench's UPDATEs, small replies) it guesses 64 to 112 bytes: the next longer
+     * message then takes two reads, and its first part is copied to wait for the second (once per
+     * pgbench tpcb-like transaction, for its INSERT; every time for an application's longer
+     * queries after short ones). A pooled 2 KiB buffer costs no more to take than a 64-byte one
+     * and is released after the read, so the floor is 2 KiB; large results still grow it to 64 KiB.
+     */
+    static final int MIN_READ_BYTES = 2048;
+    static final int MAX_READ_BYTES = 64 * 1024;
+
     /** Delivers what {@code socket} reads to {@code handler}, as a buffer valid only during the call. */
     public static void handle(NetSocket socket, Handler<Buffer> handler) {
-        ((NetSocketInternal) socket).messageHandler(message -> {
+        NetSocketInternal internal = (NetSocketInternal) socket;
+        internal.channelHandlerContext().channel().config()
+                .setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, MIN_READ_BYTES, MAX_READ_BYTES));
+        internal.messageHandler(message -> {
             if (message instanceof ByteBuf chunk) {
                 try {
                     handler.handle(Buffer.buffer(chunk));
