@@ -111,10 +111,11 @@ sleep 2
 # The pooler's CPU per transaction says what each costs, whatever share of the two cores the
 # scheduler gave it: every process in its session (pgpool-II forks one per client; the router's
 # JVM counts its compiler and GC threads), user + system ticks from /proc.
+session_of() { ps -o sid= -p "$1" | tr -d ' '; }  # ps pads the column: "-s ' 8562'" is refused
 declare -A SESSION_OF=(
-  [pgbouncer]=$(ps -o sid= -p "$(cat "$STATE/pgbouncer.pid")")
-  [pgpool]=$(ps -o sid= -p "$(tr -d '\0' <"$STATE/pgpool/pgpool.pid")")
-  [router]=$(ps -o sid= -p "$(cat "$ROOT/.meridian/pids/replica-router-svc.pid")")
+  [pgbouncer]=$(session_of "$(cat "$STATE/pgbouncer.pid")")
+  [pgpool]=$(session_of "$(tr -d '\0' <"$STATE/pgpool/pgpool.pid")")
+  [router]=$(session_of "$(cat "$ROOT/.meridian/pids/replica-router-svc.pid")")
 )
 session_ticks() {
   local sid=$1 total=0 pid
