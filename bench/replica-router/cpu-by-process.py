@@ -5,7 +5,8 @@
 
 Runs `pgbench -n -S -c 8 -j 2` against PORT (loopback, user and password meridian) and prints,
 per transaction: each process's user and system CPU (from /proc/PID/stat, processes alive before
-and after the run), pgbench's own (its rusage), the PostgreSQL backends' sum per cluster, and
+and after the run), pgbench's own (its rusage), the sum per PostgreSQL cluster of its server
+processes (the backends serving the run, and the checkpointer, WAL writer etc.), and
 the whole machine's busy time (from /proc/stat, interrupts included). On a machine where the
 load generator, the pooler and the databases share the cores, this tells a pooler's own cost
 apart from what it makes the others spend.
@@ -72,7 +73,7 @@ def main():
             continue
         rows.append(((spent_user + spent_system) * per_txn, spent_user * per_txn, spent_system * per_txn, pid, command))
         if command.startswith('postgres: ') and parent in after:
-            # A backend's parent is its cluster's postmaster, whose command line names the data directory.
+            # A server process's parent is its cluster's postmaster, whose command line names the data directory.
             backends[after[parent][3].split(' -D ')[-1]] += (spent_user + spent_system) * per_txn
     rows.sort(reverse=True)
 
@@ -84,7 +85,7 @@ def main():
     pgbench_system = (children1.children_system - children0.children_system) * 1e6 / transactions
     print(f'  pgbench: {pgbench_user + pgbench_system:.1f} (user {pgbench_user:.1f}, sys {pgbench_system:.1f})')
     for cluster, spent in sorted(backends.items()):
-        print(f'  backends of {cluster}: {spent:.1f}')
+        print(f'  server processes of {cluster}: {spent:.1f}')
     print(f'  machine busy: {(busy1 - busy0) * per_txn:.1f}, idle {100 * (1 - (busy1 - busy0) / (all1 - all0)):.1f} %')
 
 

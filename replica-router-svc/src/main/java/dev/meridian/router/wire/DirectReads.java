@@ -36,12 +36,14 @@ public final class DirectReads {
      */
     static final int MIN_READ_BYTES = 2048;
     static final int MAX_READ_BYTES = 64 * 1024;
+    /** Shareable: each channel keeps its own sizing state in the handle the allocator gives it. */
+    private static final AdaptiveRecvByteBufAllocator READ_SIZES =
+            new AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, MIN_READ_BYTES, MAX_READ_BYTES);
 
     /** Delivers what {@code socket} reads to {@code handler}, as a buffer valid only during the call. */
     public static void handle(NetSocket socket, Handler<Buffer> handler) {
         NetSocketInternal internal = (NetSocketInternal) socket;
-        internal.channelHandlerContext().channel().config()
-                .setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, MIN_READ_BYTES, MAX_READ_BYTES));
+        internal.channelHandlerContext().channel().config().setRecvByteBufAllocator(READ_SIZES);
         internal.messageHandler(message -> {
             if (message instanceof ByteBuf chunk) {
                 try {
