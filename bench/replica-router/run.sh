@@ -10,6 +10,12 @@
 #
 # Every pooler gets the same limits: 20 server connections per backend. pgpool-II's replica
 # weights are 1 and its primary's 0, as the router's (primary read weight 0).
+#
+# One more target for select-only in the simple protocol, "pgb-replicas": PgBouncer with one pool
+# per replica and the clients split evenly between the two (two pgbench processes), as an
+# application that spreads its reads itself would use it. It reads from the same two servers as
+# the router, which the PgBouncer target (on the primary alone) does not: on a machine where the
+# databases share the cores with everything else, two servers cost more per query than one.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DURATION=${1:-30}
@@ -37,6 +43,8 @@ USERS
 cat >"$STATE/pgbouncer.ini" <<INI
 [databases]
 meridian = host=127.0.0.1 port=15432 dbname=meridian
+replica1 = host=127.0.0.1 port=15433 dbname=meridian
+replica2 = host=127.0.0.1 port=15434 dbname=meridian
 [pgbouncer]
 listen_addr = 127.0.0.1
 listen_port = $PGBOUNCER_PORT
@@ -128,7 +136,8 @@ session_ticks() {
 TICKS_PER_SECOND=$(getconf CLK_TCK)
 
 declare -A TPS P50 P99 FAILED CPU
-targets=(primary:15432 pgbouncer:$PGBOUNCER_PORT pgpool:$PGPOOL_PORT router:$ROUTER_PORT)
+targets=(primary:15432 pgbouncer:$PGBOUNCER_PORT pgpool:$PGPOOL_PORT router:$ROUTER_PORT pgb-replicas:$PGBOUNCER_PORT)
+SESSION_OF[pgb-replicas]=${SESSION_OF[pgbouncer]}
 workloads=("select-only:-S:simple" "select-only:-S:prepared" "tpcb-like::simple" "tpcb-like::prepared")
 
 # run TARGET PORT NAME FLAGS MODE: one pgbench run; fills TPS/P50/P99/FAILED[TARGET/NAME/MODE] (appends per round).
@@ -137,23 +146,37 @@ run() {
   dir=$(mktemp -d "$STATE/logs/run.XXXX")
   local out sid=${SESSION_OF[$target]:-} ticks_before
   ticks_before=$(session_ticks "$sid")
-  # shellcheck disable=SC2086
-  out=$(cd "$dir" && pgbench -n -p "$port" -c "$CLIENTS" -j 2 -T "$DURATION" -M "$mode" $flags \
-    --log --sampling-rate=0.2 2>&1) || true
   local tps failed processed cpu=-
-  tps=$(grep -oP '^tps = \K[0-9.]+' <<<"$out" || echo 0)
-  processed=$(grep -oP 'number of transactions actually processed: \K[0-9]+' <<<"$out" || echo 0)
+  if [[ $target == pgb-replicas ]]; then
+    # Half the clients on each replica's pool, at the same time; the TPS and counts add up.
+    # shellcheck disable=SC2086
+    out=$(cd "$dir" && { pgbench -n -p "$port" -c $(( CLIENTS / 2 )) -j 1 -T "$DURATION" -M "$mode" $flags \
+        --log --log-prefix=one --sampling-rate=0.2 replica1 >one.out 2>&1 &
+      pgbench -n -p "$port" -c $(( CLIENTS - CLIENTS / 2 )) -j 1 -T "$DURATION" -M "$mode" $flags \
+        --log --log-prefix=two --sampling-rate=0.2 replica2 >two.out 2>&1; wait; cat one.out two.out; }) || true
+    tps=$(grep -oP '^tps = \K[0-9.]+' <<<"$out" | awk '{s += $1} END {printf "%.6f", s}' || true)
+    processed=$(grep -oP 'number of transactions actually processed: \K[0-9]+' <<<"$out" | awk '{s += $1} END {print s + 0}' || true)
+  else
+    # shellcheck disable=SC2086
+    out=$(cd "$dir" && pgbench -n -p "$port" -c "$CLIENTS" -j 2 -T "$DURATION" -M "$mode" $flags \
+      --log --sampling-rate=0.2 2>&1) || true
+    tps=$(grep -oP '^tps = \K[0-9.]+' <<<"$out" || echo 0)
+    processed=$(grep -oP 'number of transactions actually processed: \K[0-9]+' <<<"$out" || echo 0)
+  fi
   if [[ -n $sid && $processed -gt 0 ]]; then
     cpu=$(awk -v t=$(( $(session_ticks "$sid") - ticks_before )) -v n="$processed" -v hz="$TICKS_PER_SECOND" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
   fi
-  failed=$(grep -oP 'number of failed transactions: \K[0-9]+' <<<"$out" || echo "?")
+  failed=$(grep -oP 'number of failed transactions: \K[0-9]+' <<<"$out" | awk '{s += $1} END {print NR ? s : "?"}' || true)
   if grep -qE 'aborted|error|ERROR' <<<"$out"; then failed="aborted"; fi
-  read -r p50 p99 < <(cat "$dir"/pgbench_log.* 2>/dev/null | tr -d '\0' | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "- -"} else {printf "%.2f %.2f\n", a[int(NR*0.5)+1]/1000, a[int(NR*0.99)+1]/1000}}')
+  read -r p50 p99 < <(cat "$dir"/pgbench_log.* "$dir"/one.* "$dir"/two.* 2>/dev/null | tr -d '\0' | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "- -"} else {printf "%.2f %.2f\n", a[int(NR*0.5)+1]/1000, a[int(NR*0.99)+1]/1000}}')
   TPS[$key]="${TPS[$key]:-} $tps"; P50[$key]="${P50[$key]:-} $p50"; P99[$key]="${P99[$key]:-} $p99"; FAILED[$key]=$failed
   CPU[$key]="${CPU[$key]:-} $cpu"
-  printf '  %-9s %-11s %-8s tps=%-10s p50=%sms p99=%sms pooler-cpu=%sus/txn failed=%s\n' "$target" "$name" "$mode" "$tps" "$p50" "$p99" "$cpu" "$failed"
+  printf '  %-12s %-11s %-8s tps=%-10s p50=%sms p99=%sms pooler-cpu=%sus/txn failed=%s\n' "$target" "$name" "$mode" "$tps" "$p50" "$p99" "$cpu" "$failed"
   rm -rf "$dir"
 }
+
+# The split-reads reference exists for reads only, and PgBouncer 1.18 cannot run the prepared protocol.
+applies() { [[ $1 != pgb-replicas || $2/$3 == select-only/simple ]]; }
 
 # The median of the numbers on stdin (blank-separated; "-" for none is skipped); 0 when there are none.
 median() { tr ' ' '\n' | awk '$1 ~ /^[0-9.]+$/' | sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else print a[int((NR+1)/2)]}'; }
@@ -165,6 +188,10 @@ WARMUP=${WARMUP:-15}
 echo "warming up every target (${WARMUP} s per workload and protocol, not counted)…"
 for entry in "${targets[@]}"; do
   IFS=: read -r target port <<<"$entry"
+  if [[ $target == pgb-replicas ]]; then
+    for db in replica1 replica2; do pgbench -n -S -p "$port" -c "$CLIENTS" -j 2 -T "$WARMUP" "$db" >/dev/null 2>&1 || true; done
+    continue
+  fi
   for flags in -S ""; do
     for mode in prepared simple; do
       # shellcheck disable=SC2086
@@ -182,7 +209,7 @@ for round in $(seq "$ROUNDS"); do
     # (checkpoints, autovacuum and a growing pgbench_history land on every target in turn).
     for i in "${!targets[@]}"; do
       IFS=: read -r target port <<<"${targets[$(( (i + round - 1) % ${#targets[@]} ))]}"
-      run "$target" "$port" "$name" "$flags" "$mode"
+      if applies "$target" "$name" "$mode"; then run "$target" "$port" "$name" "$flags" "$mode"; fi
     done
   done
 done
@@ -190,7 +217,7 @@ reads_after=$(curl -fs http://127.0.0.1:8101/metrics/replica-routing)
 
 echo
 echo "medians over $ROUNDS round(s): TPS, p50/p99 ms, ratio to PgBouncer, pooler CPU µs per transaction"
-printf '%-22s %-10s %10s %9s %9s %8s %9s %s\n' workload target tps p50 p99 ratio cpu/txn failed
+printf '%-22s %-12s %10s %9s %9s %8s %9s %s\n' workload target tps p50 p99 ratio cpu/txn failed
 for workload in "${workloads[@]}"; do
   IFS=: read -r name flags mode <<<"$workload"
   base=$(median <<<"${TPS[pgbouncer/$name/$mode]}")
@@ -198,15 +225,19 @@ for workload in "${workloads[@]}"; do
   [[ ${FAILED[pgbouncer/$name/$mode]} == aborted ]] && base=0
   for entry in "${targets[@]}"; do
     IFS=: read -r target port <<<"$entry"
+    applies "$target" "$name" "$mode" || continue
     key="$target/$name/$mode"
     tps=$(median <<<"${TPS[$key]}")
     ratio=$(awk -v a="$tps" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
     cpu=-
     [[ $target != primary ]] && cpu=$(median <<<"${CPU[$key]}")
-    printf '%-22s %-10s %10s %9s %9s %8s %9s %s\n' "$name/$mode" "$target" "$tps" "$(median <<<"${P50[$key]}")" \
+    printf '%-22s %-12s %10s %9s %9s %8s %9s %s\n' "$name/$mode" "$target" "$tps" "$(median <<<"${P50[$key]}")" \
       "$(median <<<"${P99[$key]}")" "$ratio" "$cpu" "${FAILED[$key]}"
   done
 done
+same=$(median <<<"${TPS[pgb-replicas/select-only/simple]}")
+awk -v a="$(median <<<"${TPS[router/select-only/simple]}")" -v b="$same" 'BEGIN { if (b > 0)
+  printf "select-only/simple on the same two replicas: router %.0f tps, PgBouncer with split clients %.0f tps, ratio %.2f\n", a, b, a / b }'
 python3 - "$reads_before" "$reads_after" <<'PY'
 import json, sys
 before, after = (json.loads(x) for x in sys.argv[1:3])
