@@ -175,8 +175,9 @@ run() {
   rm -rf "$dir"
 }
 
-# The split-reads reference exists for reads only, and PgBouncer 1.18 cannot run the prepared protocol.
-applies() { [[ $1 != pgb-replicas || $2/$3 == select-only/simple ]]; }
+# The split-reads reference exists for reads only, PgBouncer 1.18 cannot run the prepared protocol,
+# and splitting needs a client for each replica.
+applies() { [[ $1 != pgb-replicas ]] || { [[ $2/$3 == select-only/simple ]] && (( CLIENTS >= 2 )); }; }
 
 # The median of the numbers on stdin (blank-separated; "-" for none is skipped); 0 when there are none.
 median() { tr ' ' '\n' | awk '$1 ~ /^[0-9.]+$/' | sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else print a[int((NR+1)/2)]}'; }
@@ -235,8 +236,8 @@ for workload in "${workloads[@]}"; do
       "$(median <<<"${P99[$key]}")" "$ratio" "$cpu" "${FAILED[$key]}"
   done
 done
-same=$(median <<<"${TPS[pgb-replicas/select-only/simple]}")
-awk -v a="$(median <<<"${TPS[router/select-only/simple]}")" -v b="$same" 'BEGIN { if (b > 0)
+same=$(median <<<"${TPS[pgb-replicas/select-only/simple]:-}")
+awk -v a="$(median <<<"${TPS[router/select-only/simple]:-}")" -v b="$same" 'BEGIN { if (b > 0)
   printf "select-only/simple on the same two replicas: router %.0f tps, PgBouncer with split clients %.0f tps, ratio %.2f\n", a, b, a / b }'
 python3 - "$reads_before" "$reads_after" <<'PY'
 import json, sys
