@@ -148,27 +148,27 @@ run() {
   ticks_before=$(session_ticks "$sid")
   local tps failed processed cpu=-
   if [[ $target == pgb-replicas ]]; then
-    # Half the clients on each replica's pool, at the same time; the TPS and counts add up.
+    # Half the clients on each replica's pool, at the same time. Their reports go to files the
+    # latency logs' names (pgbench_log.*) cannot match.
     # shellcheck disable=SC2086
     out=$(cd "$dir" && { pgbench -n -p "$port" -c $(( CLIENTS / 2 )) -j 1 -T "$DURATION" -M "$mode" $flags \
-        --log --log-prefix=one --sampling-rate=0.2 replica1 >one.out 2>&1 &
+        --log --sampling-rate=0.2 replica1 >report.1 2>&1 &
       pgbench -n -p "$port" -c $(( CLIENTS - CLIENTS / 2 )) -j 1 -T "$DURATION" -M "$mode" $flags \
-        --log --log-prefix=two --sampling-rate=0.2 replica2 >two.out 2>&1; wait; cat one.out two.out; }) || true
-    tps=$(grep -oP '^tps = \K[0-9.]+' <<<"$out" | awk '{s += $1} END {printf "%.6f", s}' || true)
-    processed=$(grep -oP 'number of transactions actually processed: \K[0-9]+' <<<"$out" | awk '{s += $1} END {print s + 0}' || true)
+        --log --sampling-rate=0.2 replica2 >report.2 2>&1; wait; cat report.1 report.2; }) || true
   else
     # shellcheck disable=SC2086
     out=$(cd "$dir" && pgbench -n -p "$port" -c "$CLIENTS" -j 2 -T "$DURATION" -M "$mode" $flags \
       --log --sampling-rate=0.2 2>&1) || true
-    tps=$(grep -oP '^tps = \K[0-9.]+' <<<"$out" || echo 0)
-    processed=$(grep -oP 'number of transactions actually processed: \K[0-9]+' <<<"$out" || echo 0)
   fi
+  # One report or two: TPS and transaction counts add up.
+  tps=$(grep -oP '^tps = \K[0-9.]+' <<<"$out" | awk '{s += $1} END {printf "%.6f", s}' || true)
+  processed=$(grep -oP 'number of transactions actually processed: \K[0-9]+' <<<"$out" | awk '{s += $1} END {print s + 0}' || true)
   if [[ -n $sid && $processed -gt 0 ]]; then
     cpu=$(awk -v t=$(( $(session_ticks "$sid") - ticks_before )) -v n="$processed" -v hz="$TICKS_PER_SECOND" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
   fi
   failed=$(grep -oP 'number of failed transactions: \K[0-9]+' <<<"$out" | awk '{s += $1} END {print NR ? s : "?"}' || true)
   if grep -qE 'aborted|error|ERROR' <<<"$out"; then failed="aborted"; fi
-  read -r p50 p99 < <(cat "$dir"/pgbench_log.* "$dir"/one.* "$dir"/two.* 2>/dev/null | tr -d '\0' | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "- -"} else {printf "%.2f %.2f\n", a[int(NR*0.5)+1]/1000, a[int(NR*0.99)+1]/1000}}')
+  read -r p50 p99 < <(cat "$dir"/pgbench_log.* 2>/dev/null | tr -d '\0' | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "- -"} else {printf "%.2f %.2f\n", a[int(NR*0.5)+1]/1000, a[int(NR*0.99)+1]/1000}}')
   TPS[$key]="${TPS[$key]:-} $tps"; P50[$key]="${P50[$key]:-} $p50"; P99[$key]="${P99[$key]:-} $p99"; FAILED[$key]=$failed
   CPU[$key]="${CPU[$key]:-} $cpu"
   printf '  %-12s %-11s %-8s tps=%-10s p50=%sms p99=%sms pooler-cpu=%sus/txn failed=%s\n' "$target" "$name" "$mode" "$tps" "$p50" "$p99" "$cpu" "$failed"
