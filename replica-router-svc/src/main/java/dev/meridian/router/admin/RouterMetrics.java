@@ -42,6 +42,11 @@ public final class RouterMetrics {
                     .description("Replay delay of the replica").tag("backend", name).register(registry);
             Gauge.builder(MeterNames.of(SVC, "backend.up"), node, n -> n.health() == BackendNode.Health.UP ? 1 : 0)
                     .description("1 while the prober finds the backend healthy").tag("backend", name).register(registry);
+            Gauge.builder(MeterNames.of(SVC, "backend.writer"), node, n -> cluster.writer() == n ? 1 : 0)
+                    .description("1 for the backend that takes writes").tag("backend", name).register(registry);
+            Gauge.builder(MeterNames.of(SVC, "backend.fenced"), node, n -> cluster.fenced(n) ? 1 : 0)
+                    .description("1 while the backend accepts writes but gets no traffic (another is on a newer timeline)")
+                    .tag("backend", name).register(registry);
             PoolGauges gauges = new PoolGauges();
             pools.put(name, gauges);
             Gauge.builder(MeterNames.of(SVC, "pool.in_use"), gauges.inUse, java.util.concurrent.atomic.AtomicInteger::get)

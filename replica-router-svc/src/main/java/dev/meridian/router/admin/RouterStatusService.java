@@ -26,7 +26,7 @@ public class RouterStatusService implements ReplicaRouter {
                     .setState(backend.state()).setAddress(backend.address()).setLagBytes(backend.lagBytes())
                     .setLagSeconds(backend.lagSeconds()).setStatementsRouted(backend.statementsRouted())
                     .setErrors(backend.errors()).setOutstanding(backend.outstanding())
-                    .setCircuitBreaker(backend.circuitBreaker()));
+                    .setCircuitBreaker(backend.circuitBreaker()).setTimeline(backend.timeline()));
         }
         return Uni.createFrom().item(response.build());
     }

@@ -19,7 +19,7 @@ public class RoutingStatus {
     public record Pool(int inUse, int idle, int waiting) {
     }
 
-    public record Backend(String name, String role, String state, String address, long lagBytes, double lagSeconds,
+    public record Backend(String name, String role, String state, long timeline, String address, long lagBytes, double lagSeconds,
                           String replayLsn, long statementsRouted, long readsRouted, long errors, int outstanding,
                           String circuitBreaker, String lastError, Pool pool) {
     }
@@ -46,7 +46,7 @@ public class RoutingStatus {
             }
             PoolGauges gauges = runtime.metrics().pool(node.name());
             backends.add(new Backend(node.name(), node.acceptsWrites() ? "primary" : "replica", state(node, writer),
-                    node.address().hostPort(), node.lagBytes(), node.lagSeconds(), Lsn.format(node.replayLsn()),
+                    node.timeline(), node.address().hostPort(), node.lagBytes(), node.lagSeconds(), Lsn.format(node.replayLsn()),
                     node.statementsRouted(), node.readsRouted(), node.errors(), node.outstanding().get(),
                     breakers.breaker(dev.meridian.router.probe.BackendProber.breakerName(node)).state().name().toLowerCase(), node.lastError(),
                     new Pool(gauges.inUse.get(), gauges.idle.get(), gauges.waiting.get())));
@@ -60,7 +60,8 @@ public class RoutingStatus {
         return switch (node.health()) {
             case DOWN -> "down";
             case UNKNOWN -> "unknown";
-            case UP -> node == writer || runtime.selector().eligible(node, writer, 0) ? "up" : node.acceptsWrites() ? "standby-writer" : "lagging";
+            case UP -> node == writer || runtime.selector().eligible(node, writer, 0) ? "up"
+                    : runtime.cluster().fenced(node) ? "fenced" : "lagging";
         };
     }
 }

@@ -7,19 +7,22 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Finds a role's credential: the userlist first, then (when configured) the auth query on the
- * primary, run as the auth role, as PgBouncer's {@code auth_query} does. The query takes the role
- * name as {@code $1} and returns the name and the secret.
+ * writer, run as the auth role, as PgBouncer's {@code auth_query} does. The query takes the role
+ * name as {@code $1} and returns the name and the secret. The writer is asked for its pool at each
+ * lookup, so that after a failover logins are checked on the promoted server.
  */
 public final class CredentialSource {
 
     private final Userlist userlist;
-    private final Pool authPool;
+    private final Supplier<Pool> authPool;
     private final String authQuery;
 
-    public CredentialSource(Userlist userlist, Pool authPool, String authQuery) {
+    /** {@code authPool}: the auth role's pool on the current writer; null without an auth query. */
+    public CredentialSource(Userlist userlist, Supplier<Pool> authPool, String authQuery) {
         this.userlist = userlist;
         this.authPool = authPool;
         this.authQuery = authQuery;
@@ -30,7 +33,7 @@ public final class CredentialSource {
         if (listed.isPresent() || authPool == null) {
             return Future.succeededFuture(listed.map(secret -> new Credential(user, secret)));
         }
-        return authPool.preparedQuery(authQuery).execute(Tuple.of(user)).map(rows -> {
+        return authPool.get().preparedQuery(authQuery).execute(Tuple.of(user)).map(rows -> {
             Iterator<Row> it = rows.iterator();
             if (!it.hasNext()) {
                 return Optional.<Credential>empty();

@@ -8,7 +8,10 @@ import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Server connections to one backend for one role and database, owned by one event loop: every
@@ -30,6 +33,8 @@ public final class BackendPool {
     private final PoolGauges gauges;
     private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Promise<ServerConnection>> waiters = new ArrayDeque<>();
+    /** Every open connection, lent or idle. */
+    private final Set<ServerConnection> connections = new HashSet<>();
     private int open;
 
     public BackendPool(Key key, BackendCredentials credentials, int maxSize, ServerConnector connector, Vertx vertx,
@@ -79,6 +84,7 @@ public final class BackendPool {
             gauges.opening.decrementAndGet();
             gauges.inUse.incrementAndGet();
             connection.pool(this);
+            connections.add(connection);
             return connection;
         }).onFailure(error -> {
             gauges.opening.decrementAndGet();
@@ -115,6 +121,7 @@ public final class BackendPool {
     /** Called by the connection when its socket closes, lent or idle. */
     void closed(ServerConnection connection) {
         open--;
+        connections.remove(connection);
         if (idle.remove(connection)) {
             gauges.idle.decrementAndGet();
         }
@@ -141,6 +148,15 @@ public final class BackendPool {
                 connection.close();
             }
         }
+    }
+
+    /**
+     * Closes every connection, lent ones too: the backend must no longer be written to (it was
+     * fenced). A client whose transaction or session state lived there gets 08006 and reconnects;
+     * one between transactions notices nothing.
+     */
+    public void closeAll() {
+        List.copyOf(connections).forEach(ServerConnection::close);
     }
 
     public int open() {

@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The primary and replicas as the prober sees them, and the primary's latest WAL position with
- * the time its sampling query started, which read-your-writes compares against.
+ * The primary and replicas as the prober sees them, which of them takes writes, and the writer's
+ * latest WAL position with the time its sampling query started, which read-your-writes compares
+ * against.
  */
 public final class BackendCluster {
 
@@ -17,6 +18,9 @@ public final class BackendCluster {
 
     private final List<BackendNode> nodes;
     private final BackendNode configuredPrimary;
+    private volatile BackendNode writer;
+    /** The newest timeline a writer of this router was seen on (0 before the first probe). */
+    private long newestWrittenTimeline;
     /** Recent samples, oldest first, replaced whole on every new sample (a few per second; readers never lock). */
     private volatile PrimarySample[] recent = new PrimarySample[0];
     private static final int KEPT = 256;
@@ -27,28 +31,66 @@ public final class BackendCluster {
         all.add(configuredPrimary);
         replicas.forEach(r -> all.add(new BackendNode(r, false)));
         nodes = List.copyOf(all);
+        writer = configuredPrimary;
     }
 
     public List<BackendNode> nodes() {
         return nodes;
     }
 
-    /**
-     * Where writes go: the configured primary while it accepts writes or cannot be probed (the only
-     * primary is never ejected); a replica the prober found promoted when the configured primary is
-     * down or has itself become a standby.
-     */
+    /** Where writes go now: decided by {@link #reconsiderWriter()} whenever the prober learns something. */
     public BackendNode writer() {
-        boolean primaryUsable = configuredPrimary.acceptsWrites() && configuredPrimary.health() != BackendNode.Health.DOWN;
-        if (primaryUsable) {
-            return configuredPrimary;
-        }
+        return writer;
+    }
+
+    /**
+     * Decides again where writes go, after a probe. The newest timeline wins: promotion starts a
+     * new timeline, so of two servers that both accept writes (a promoted replica and an old
+     * primary that came back, or was never stopped) the promoted one holds the history the
+     * cluster goes on with, and every router instance reaches the same answer on its own. Among
+     * equals the current writer stays. A writer that is down or has become a standby gives way to
+     * the newest writable server that is up; with none it stays (the only primary is never
+     * ejected: its clients get its errors, not silence). A server on a timeline older than one
+     * this router has already written to never becomes the writer again: its history has forked
+     * from the one clients wrote to, and writing there would lose or fork their data.
+     *
+     * @return whether the writer changed
+     */
+    public synchronized boolean reconsiderWriter() {
+        BackendNode current = writer;
+        BackendNode chosen = canWrite(current) ? current : null;
         for (BackendNode node : nodes) {
-            if (!node.configuredPrimary() && node.acceptsWrites() && node.health() == BackendNode.Health.UP) {
-                return node;
+            if (node != current && canWrite(node) && (chosen == null || node.timeline() > chosen.timeline())) {
+                chosen = node;
             }
         }
-        return configuredPrimary;
+        if (chosen == null) {
+            return false;
+        }
+        newestWrittenTimeline = Math.max(newestWrittenTimeline, chosen.timeline());
+        if (chosen == current) {
+            return false;
+        }
+        writer = chosen;
+        // The old writer's WAL positions say nothing about what the new one has: read-your-writes
+        // waits for the new writer's own samples.
+        recent = new PrimarySample[0];
+        return true;
+    }
+
+    /**
+     * Accepts writes and is up (the configured primary also before its first probe), on a
+     * timeline no older than the newest one written to.
+     */
+    private boolean canWrite(BackendNode node) {
+        boolean reachable = node.health() == BackendNode.Health.UP
+                || node.health() == BackendNode.Health.UNKNOWN && node.configuredPrimary();
+        return reachable && node.acceptsWrites() && node.timeline() >= newestWrittenTimeline;
+    }
+
+    /** A server that accepts writes but gets none: another holds a newer timeline, or this one forked from it. */
+    public boolean fenced(BackendNode node) {
+        return node != writer && node.acceptsWrites() && node.health() == BackendNode.Health.UP;
     }
 
     /** The newest sample, or null before the first. */

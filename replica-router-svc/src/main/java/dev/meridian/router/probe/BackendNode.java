@@ -18,6 +18,8 @@ public final class BackendNode {
     private final boolean configuredPrimary;
     private volatile Health health = Health.UNKNOWN;
     private volatile boolean inRecovery;
+    /** The WAL timeline it writes on; 0 while unknown or in recovery. */
+    private volatile long timeline;
     private volatile long replayLsn;
     private volatile long lagBytes;
     private volatile double lagSeconds;
@@ -55,6 +57,14 @@ public final class BackendNode {
         return !inRecovery;
     }
 
+    /**
+     * The timeline it writes on, as last probed (0 while unknown or in recovery). A promotion
+     * starts a new timeline, so of two servers that accept writes the higher one was promoted later.
+     */
+    public long timeline() {
+        return timeline;
+    }
+
     public long replayLsn() {
         return replayLsn;
     }
@@ -75,8 +85,9 @@ public final class BackendNode {
         return lastError;
     }
 
-    void observed(boolean recovering, long lsn, long lagBytes, double lagSeconds, long atNanos) {
+    void observed(boolean recovering, long timeline, long lsn, long lagBytes, double lagSeconds, long atNanos) {
         this.inRecovery = recovering;
+        this.timeline = recovering ? 0 : timeline;
         this.replayLsn = lsn;
         this.lagBytes = lagBytes;
         this.lagSeconds = lagSeconds;

@@ -16,15 +16,20 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
- * Probes every backend on a timer through the Reactive PG client: recovery state, replay position
- * and replay delay; samples the writer's WAL position more often. A backend is ejected after
+ * Probes every backend on a timer through the Reactive PG client: recovery state, timeline, replay
+ * position and replay delay, after which the cluster decides again which server takes writes;
+ * samples the writer's WAL position more often. A backend is ejected after
  * {@code fall} failed probes in a row and readmitted after {@code rise} good ones; each backend's
  * probes run through its circuit breaker, so a failing backend also opens its breaker.
  */
@@ -34,7 +39,8 @@ public final class BackendProber implements AutoCloseable {
             SELECT pg_is_in_recovery(),
                    (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text,
                    (CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                         ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END)::float8""";
+                         ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END)::float8,
+                   CASE WHEN NOT pg_is_in_recovery() THEN substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) END""";
     private static final String WAL_POSITION_SQL = "SELECT pg_current_wal_lsn()::text";
 
     private final Vertx vertx;
@@ -45,6 +51,8 @@ public final class BackendProber implements AutoCloseable {
     private final Map<BackendNode, int[]> streaks = new HashMap<>();
     private final Map<BackendNode, AtomicBoolean> inFlight = new HashMap<>();
     private final AtomicBoolean sampling = new AtomicBoolean();
+    /** Servers reported fenced, so that each is reported once per episode rather than on every probe. */
+    private final Set<BackendNode> fencedNodes = ConcurrentHashMap.newKeySet();
     private final LongSupplier latestCommitNanos;
     private volatile long lastSampleStartedNanos = Long.MIN_VALUE;
     private long probeTimer = -1;
@@ -63,7 +71,11 @@ public final class BackendProber implements AutoCloseable {
         this.breakers = breakers;
     }
 
-    public void start() {
+    /**
+     * Starts probing. The future completes once every backend has been probed (passed or failed),
+     * when the cluster knows which server takes writes.
+     */
+    public Future<Void> start() {
         for (BackendNode node : cluster.nodes()) {
             var address = node.address();
             PgConnectOptions connect = new PgConnectOptions().setHost(address.host()).setPort(address.port())
@@ -74,18 +86,22 @@ public final class BackendProber implements AutoCloseable {
             streaks.put(node, new int[2]);
             inFlight.put(node, new AtomicBoolean());
         }
-        probeAll();
+        List<Future<Void>> firstRound = probeAll();
         probeTimer = vertx.setPeriodic(settings.interval().toMillis(), id -> probeAll());
         sampleTimer = vertx.setPeriodic(Math.max(1, settings.primaryLsnInterval().toMillis()), id -> sampleWriter());
+        return Future.join(firstRound).mapEmpty();
     }
 
-    private void probeAll() {
+    /** Probes every backend not still busy with its previous probe; the probes started. */
+    private List<Future<Void>> probeAll() {
+        List<Future<Void>> started = new ArrayList<>(cluster.nodes().size());
         for (BackendNode node : cluster.nodes()) {
             AtomicBoolean busy = inFlight.get(node);
             if (busy.compareAndSet(false, true)) {
-                probe(node).onComplete(done -> busy.set(false));
+                started.add(probe(node).onComplete(done -> busy.set(false)));
             }
         }
+        return started;
     }
 
     private Future<Void> probe(BackendNode node) {
@@ -99,17 +115,27 @@ public final class BackendProber implements AutoCloseable {
             boolean recovering = row.getBoolean(0);
             long lsn = Lsn.parse(row.getString(1));
             double lagSeconds = row.getDouble(2);
-            if (!recovering) {
-                cluster.primarySampled(new BackendCluster.PrimarySample(lsn, started));
-            }
+            // The first 8 hex digits of a WAL file name are its timeline.
+            long timeline = recovering ? 0 : Long.parseLong(row.getString(3), 16);
             BackendCluster.PrimarySample primary = cluster.primarySample();
             long lagBytes = !recovering || primary == null ? 0 : Math.max(0, primary.lsn() - lsn);
-            node.observed(recovering, lsn, lagBytes, lagSeconds, started);
+            node.observed(recovering, timeline, lsn, lagBytes, lagSeconds, started);
             passed(node);
+            reconsiderWriter();
+            if (!recovering && node == cluster.writer()) {
+                cluster.primarySampled(new BackendCluster.PrimarySample(lsn, started));
+            }
+            if (!cluster.fenced(node)) {
+                fencedNodes.remove(node);
+            } else if (fencedNodes.add(node)) {
+                Log.errorf("backend=%s state=fenced timeline=%d: accepts writes but gets no traffic; writes go to %s (timeline %d)",
+                        node.name(), timeline, cluster.writer().name(), cluster.writer().timeline());
+            }
             done.complete();
         }, failure -> {
             node.failed(failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
             failed(node);
+            reconsiderWriter();
             done.complete();
         });
         return done.future();
@@ -132,11 +158,18 @@ public final class BackendProber implements AutoCloseable {
         long started = System.nanoTime();
         withTimeout(pools.get(writer).query(WAL_POSITION_SQL).execute(), settings.timeout()).onComplete(result -> {
             sampling.set(false);
-            if (result.succeeded() && writer.acceptsWrites()) {
+            if (result.succeeded() && writer.acceptsWrites() && writer == cluster.writer()) {
                 lastSampleStartedNanos = started;
                 cluster.primarySampled(new BackendCluster.PrimarySample(Lsn.parse(result.result().iterator().next().getString(0)), started));
             }
         });
+    }
+
+    private void reconsiderWriter() {
+        if (cluster.reconsiderWriter()) {
+            BackendNode writer = cluster.writer();
+            Log.warnf("backend=%s writer=true timeline=%d: writes go here now", writer.name(), writer.timeline());
+        }
     }
 
     private void passed(BackendNode node) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One event loop's pools, by backend, database and role. Client sessions and their server
@@ -52,6 +53,11 @@ final class LoopPools {
     void evict(Duration idleTimeout, Duration maxLifetime) {
         long now = System.nanoTime();
         pools.values().forEach(pool -> pool.evict(now, idleTimeout, maxLifetime));
+    }
+
+    /** Closes this loop's connections to every backend {@code fenced} says must not be written to. */
+    void closeConnectionsTo(Predicate<BackendNode> fenced) {
+        pools.values().stream().filter(pool -> fenced.test(pool.key().node())).forEach(BackendPool::closeAll);
     }
 
     ServerConnector connector() {

@@ -14,10 +14,13 @@ import io.vertx.core.net.NetServerOptions;
  */
 final class RouterListener extends AbstractVerticle {
 
+    private static final long FENCE_CHECK_MILLIS = 500;
+
     private final RouterRuntime runtime;
     private NetServer server;
     private LoopPools pools;
     private long evictTimer = -1;
+    private long fenceTimer = -1;
 
     RouterListener(RouterRuntime runtime) {
         this.runtime = runtime;
@@ -31,6 +34,9 @@ final class RouterListener extends AbstractVerticle {
         pools = new LoopPools(vertx, connector, perLoop, config.pool().acquireTimeout(), runtime.metrics()::pool);
         long every = Math.max(1000, Math.min(config.pool().idleTimeout().toMillis() / 2, 30_000));
         evictTimer = vertx.setPeriodic(every, id -> pools.evict(config.pool().idleTimeout(), config.pool().maxLifetime()));
+        // Sessions pinned to a server that another has superseded as writer would go on writing to
+        // it: within a second of the prober's verdict they lose it and reconnect to the new writer.
+        fenceTimer = vertx.setPeriodic(FENCE_CHECK_MILLIS, id -> pools.closeConnectionsTo(runtime.cluster()::fenced));
         NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
                 .setHost(config.listen().host()).setPort(config.listen().port());
         if (config.listen().tlsCertificate().isPresent()) {
@@ -48,6 +54,7 @@ final class RouterListener extends AbstractVerticle {
     @Override
     public void stop() {
         vertx.cancelTimer(evictTimer);
+        vertx.cancelTimer(fenceTimer);
         if (server != null) {
             server.close();
         }

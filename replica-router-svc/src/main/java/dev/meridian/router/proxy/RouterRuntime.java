@@ -38,6 +38,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -69,7 +70,8 @@ public class RouterRuntime {
     private CredentialSource credentials;
     private RouterMetrics metrics;
     private BackendProber prober;
-    private Pool authPool;
+    /** The auth query's pools, one per backend that has been the writer. */
+    private final Map<BackendNode, Pool> authPools = new ConcurrentHashMap<>();
     private final CancelRegistry cancels = new CancelRegistry();
     private final AtomicInteger clients = new AtomicInteger();
     private final List<String> deployments = new ArrayList<>();
@@ -92,10 +94,20 @@ public class RouterRuntime {
         selector = new TargetSelector(cluster, Consistency.parse(config.routing().consistency()), config.routing().maxLagBytes(),
                 config.routing().maxLag(), config.routing().primaryReadWeight(), () -> flags.isEnabled(Flag.REPLICA_ROUTING),
                 node -> nodeBreakers.get(node).state() == CircuitBreakerState.OPEN, writes);
-        credentials = new CredentialSource(userlist(), authPool(primary), config.auth().query().orElse(null));
+        if (config.auth().query().isPresent()) {
+            // Built now, so that a missing auth role stops the start rather than the first login.
+            authPools.put(cluster.writer(), authPool(cluster.writer()));
+        }
+        credentials = new CredentialSource(userlist(), config.auth().query().isEmpty() ? null
+                : () -> authPools.computeIfAbsent(cluster.writer(), this::authPool), config.auth().query().orElse(null));
         metrics = new RouterMetrics(registry, cluster, clients::get);
         prober = new BackendProber(vertx, cluster, config.probe(), breakers, writes::latestCommitNanos);
-        prober.start();
+        try {
+            // Clients wait for the first verdict on every backend: which one takes writes may not be the configured primary.
+            prober.start().toCompletionStage().toCompletableFuture().get(config.probe().timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            Log.warnf("the first probe of every backend took longer than %d ms; listening anyway", config.probe().timeout().toMillis() + 5_000);
+        }
         int configured = config.listen().eventLoops();
         loops = configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < loops; i++) {
@@ -114,9 +126,7 @@ public class RouterRuntime {
         if (prober != null) {
             prober.close();
         }
-        if (authPool != null) {
-            authPool.close();
-        }
+        authPools.values().forEach(Pool::close);
     }
 
     private Userlist userlist() {
@@ -131,16 +141,13 @@ public class RouterRuntime {
         }).orElse(Userlist.empty());
     }
 
-    private Pool authPool(BackendAddress primary) {
-        if (config.auth().query().isEmpty()) {
-            return null;
-        }
+    private Pool authPool(BackendNode writer) {
         String[] role = config.auth().authUser().orElseThrow(() ->
                 new IllegalArgumentException("meridian.router.auth.query needs meridian.router.auth.auth-user (user:password)")).split(":", 2);
-        PgConnectOptions connect = new PgConnectOptions().setHost(primary.host()).setPort(primary.port())
-                .setDatabase(primary.database()).setUser(role[0]).setPassword(role.length > 1 ? role[1] : null);
-        authPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build();
-        return authPool;
+        BackendAddress address = writer.address();
+        PgConnectOptions connect = new PgConnectOptions().setHost(address.host()).setPort(address.port())
+                .setDatabase(address.database()).setUser(role[0]).setPassword(role.length > 1 ? role[1] : null);
+        return PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build();
     }
 
     public BackendCluster cluster() {

@@ -71,16 +71,24 @@ final class LocalPostgres {
     }
 
     static void pgCtlOn(String dataDirectory, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("-D", dataDirectory));
+        command.addAll(List.of(arguments));
+        postgresTool("pg_ctl", command.toArray(String[]::new));
+    }
+
+    /** One of PostgreSQL's programs, as the postgres user when we are root; its output if it succeeds. */
+    static String postgresTool(String program, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
             command.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
-        command.addAll(List.of("/usr/lib/postgresql/15/bin/pg_ctl", "-D", dataDirectory));
+        command.add("/usr/lib/postgresql/15/bin/" + program);
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("pg_ctl " + String.join(" ", arguments) + " failed: " + output);
+            throw new IllegalStateException(program + " " + String.join(" ", arguments) + " failed: " + output);
         }
+        return output;
     }
 }

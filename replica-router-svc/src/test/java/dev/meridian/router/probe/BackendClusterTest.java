@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,20 +29,95 @@ class BackendClusterTest {
             () -> true, node -> false, writes);
 
     private void up(BackendNode node, boolean recovering, long lsn, long lagBytes) {
-        node.observed(recovering, lsn, lagBytes, 0, System.nanoTime());
+        up(node, recovering, 1, lsn, lagBytes);
+    }
+
+    /** What the prober does with a good probe: record it, then decide the writer again. */
+    private void up(BackendNode node, boolean recovering, long timeline, long lsn, long lagBytes) {
+        node.observed(recovering, timeline, lsn, lagBytes, 0, System.nanoTime());
         node.health(BackendNode.Health.UP);
+        cluster.reconsiderWriter();
+    }
+
+    private void down(BackendNode node) {
+        node.health(BackendNode.Health.DOWN);
+        cluster.reconsiderWriter();
+    }
+
+    /** The primary, replica-1 and replica-2 after replica-1 was promoted (timeline 2) with the primary down. */
+    private void failedOverToReplica1() {
+        up(primary, false, 1, 100, 0);
+        up(replica1, true, 100, 0);
+        up(replica2, true, 100, 0);
+        assertSame(primary, cluster.writer());
+        down(primary);
+        up(replica1, false, 2, 120, 0);
     }
 
     @Test
     void aPromotedReplicaBecomesTheWriterWhenThePrimaryIsDown() {
-        up(primary, false, 100, 0);
-        up(replica1, true, 100, 0);
-        assertSame(primary, cluster.writer());
+        cluster.primarySampled(new BackendCluster.PrimarySample(100, System.nanoTime()));
 
-        primary.health(BackendNode.Health.DOWN);
-        up(replica1, false, 120, 0);
+        failedOverToReplica1();
 
         assertSame(replica1, cluster.writer());
+        assertNull(cluster.primarySample(), "the old writer's WAL positions are forgotten");
+    }
+
+    @Test
+    void theOldPrimaryComingBackWritableIsFencedAndGetsNoTraffic() {
+        failedOverToReplica1();
+
+        up(primary, false, 1, 130, 0);
+
+        assertSame(replica1, cluster.writer());
+        assertTrue(cluster.fenced(primary));
+        for (int i = 0; i < 20; i++) {
+            assertSame(replica2, selector.forRead("role:a", Set.of()));
+        }
+    }
+
+    @Test
+    void whenThePromotedWriterFailsAServerOnTheOlderTimelineIsStillNotWrittenTo() {
+        failedOverToReplica1();
+        up(primary, false, 1, 130, 0);
+
+        down(replica1);
+
+        assertSame(replica1, cluster.writer(), "its clients get errors rather than a forked history");
+    }
+
+    @Test
+    void aReplicaPromotedWhileThePrimaryRunsTakesTheWritesOnItsNewerTimeline() {
+        // Every router instance sees the same timelines, so all of them move, and none stays behind on the old one.
+        up(primary, false, 1, 100, 0);
+        up(replica1, true, 100, 0);
+
+        up(replica1, false, 2, 100, 0);
+
+        assertSame(replica1, cluster.writer());
+        assertTrue(cluster.fenced(primary));
+    }
+
+    @Test
+    void aSecondWritableServerOnTheSameTimelineLeavesTheWriterWhereItIs() {
+        up(primary, false, 1, 100, 0);
+        up(replica1, false, 1, 100, 0);
+
+        assertSame(primary, cluster.writer());
+        assertTrue(cluster.fenced(replica1));
+    }
+
+    @Test
+    void anOldPrimaryRejoinedAsAStandbyIsReadFromLikeAnyReplica() {
+        failedOverToReplica1();
+        down(replica2);
+
+        up(primary, true, 120, 0);
+
+        assertSame(replica1, cluster.writer());
+        assertFalse(cluster.fenced(primary));
+        assertSame(primary, selector.forRead("role:a", Set.of()));
     }
 
     @Test
@@ -55,7 +132,7 @@ class BackendClusterTest {
 
     @Test
     void theOnlyPrimaryIsNeverEjected() {
-        primary.health(BackendNode.Health.DOWN);
+        down(primary);
         assertSame(primary, cluster.writer());
     }
 

@@ -1,0 +1,144 @@
+package dev.meridian.router.it;
+
+import dev.meridian.platform.breaker.CircuitBreakers;
+import dev.meridian.router.auth.BackendCredentials;
+import dev.meridian.router.config.BackendAddress;
+import dev.meridian.router.config.RouterConfig;
+import dev.meridian.router.pool.BackendPool;
+import dev.meridian.router.pool.PoolGauges;
+import dev.meridian.router.pool.ServerConnection;
+import dev.meridian.router.pool.ServerConnector;
+import dev.meridian.router.probe.BackendCluster;
+import dev.meridian.router.probe.BackendNode;
+import dev.meridian.router.probe.BackendProber;
+import dev.meridian.router.routing.Consistency;
+import dev.meridian.router.routing.TargetSelector;
+import dev.meridian.router.routing.WriteLedger;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Failover as the prober sees it, on real servers: a primary crashes, its standby is promoted,
+ * and the old primary comes back still accepting writes. The local environment's cluster must
+ * stay whole for the other tests, so this one runs on a throwaway pair; the prober, its breakers
+ * and the cluster's decisions are the router's own.
+ */
+@QuarkusTest
+class FailoverTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** A crashed server's breaker stays open for its reset timeout (30 s) before probes reach it again. */
+    private static final Duration BREAKER_PATIENCE = Duration.ofSeconds(75);
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    CircuitBreakers breakers;
+
+    private final RouterConfig.Probe probeEvery100ms = new RouterConfig.Probe() {
+        public Duration interval() {
+            return Duration.ofMillis(100);
+        }
+
+        public Duration primaryLsnInterval() {
+            return Duration.ofMillis(20);
+        }
+
+        public Duration timeout() {
+            return Duration.ofSeconds(1);
+        }
+
+        public int fall() {
+            return 2;
+        }
+
+        public int rise() {
+            return 2;
+        }
+    };
+
+    @Test
+    void aPromotedStandbyTakesTheWritesAndTheOldPrimaryComingBackGetsNone() throws Exception {
+        try (ThrowawayPostgres servers = ThrowawayPostgres.start()) {
+            BackendCluster cluster = new BackendCluster(
+                    BackendAddress.parse("failover-primary", ThrowawayPostgres.url(servers.primaryPort)),
+                    List.of(BackendAddress.parse("failover-standby", ThrowawayPostgres.url(servers.standbyPort))));
+            BackendNode primary = cluster.nodes().get(0);
+            BackendNode standby = cluster.nodes().get(1);
+            try (BackendProber prober = new BackendProber(vertx, cluster, probeEvery100ms, breakers, () -> Long.MIN_VALUE)) {
+                prober.start();
+                await().atMost(PATIENCE).until(() -> standby.health() == BackendNode.Health.UP && primary.timeline() == 1);
+                assertSame(primary, cluster.writer());
+                assertFalse(standby.acceptsWrites());
+
+                servers.crashPrimary();
+                await().atMost(PATIENCE).until(() -> primary.health() == BackendNode.Health.DOWN);
+                assertSame(primary, cluster.writer(), "with no other server accepting writes the primary stays the writer");
+
+                servers.promoteStandby();
+                await().atMost(PATIENCE).until(() -> cluster.writer() == standby);
+                assertEquals(2, standby.timeline());
+
+                servers.startPrimary();
+                await().atMost(BREAKER_PATIENCE).until(() -> primary.health() == BackendNode.Health.UP && primary.acceptsWrites());
+                assertEquals(1, primary.timeline());
+                assertSame(standby, cluster.writer(), "the old primary's timeline is older: no writes go back to it");
+                assertTrue(cluster.fenced(primary));
+                TargetSelector selector = new TargetSelector(cluster, Consistency.EVENTUAL, 1 << 20, Duration.ofSeconds(5), 0,
+                        () -> true, node -> false, new WriteLedger());
+                for (int i = 0; i < 20; i++) {
+                    assertSame(standby, selector.forRead("role:postgres", Set.of()), "nor reads: its data has forked");
+                }
+                connectionsToAFencedServerAreClosed(primary);
+            }
+        }
+    }
+
+    /**
+     * What each event loop does with the verdict: a connection lent to a session (pinned, or in a
+     * transaction) and an idle one, both to the fenced server, are closed.
+     */
+    private void connectionsToAFencedServerAreClosed(BackendNode fencedServer) throws Exception {
+        Context loop = vertx.getOrCreateContext();
+        CompletableFuture<List<ServerConnection>> opened = new CompletableFuture<>();
+        BackendPool[] pool = new BackendPool[1];
+        loop.runOnContext(v -> {
+            pool[0] = new BackendPool(new BackendPool.Key(fencedServer, "postgres", "postgres"),
+                    BackendCredentials.password("unused"), 2, new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5)),
+                    vertx, Duration.ofSeconds(5), new PoolGauges());
+            pool[0].acquire().compose(lent -> pool[0].acquire().map(idle -> {
+                pool[0].release(idle);
+                return List.of(lent, idle);
+            })).onComplete(done -> {
+                if (done.succeeded()) {
+                    opened.complete(done.result());
+                } else {
+                    opened.completeExceptionally(done.cause());
+                }
+            });
+        });
+        List<ServerConnection> connections = opened.get(30, TimeUnit.SECONDS);
+        assertFalse(connections.get(0).isClosed());
+
+        loop.runOnContext(v -> pool[0].closeAll());
+
+        await().atMost(PATIENCE).until(() -> connections.stream().allMatch(ServerConnection::isClosed));
+        await().atMost(PATIENCE).until(() -> pool[0].open() == 0);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.meridian.router.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import static dev.meridian.router.it.LocalPostgres.pgCtlOn;
+import static dev.meridian.router.it.LocalPostgres.postgresTool;
+
+/**
+ * A primary and one streaming standby of their own, for tests that stop, promote and restart
+ * servers: the local environment's cluster serves every other test and must stay as it is.
+ * Trust authentication on loopback and no fsync: it lives for one test.
+ */
+final class ThrowawayPostgres implements AutoCloseable {
+
+    final int primaryPort;
+    final int standbyPort;
+    private final Path directory;
+    private final Path primary;
+    private final Path standby;
+
+    private ThrowawayPostgres(Path directory, int primaryPort, int standbyPort) {
+        this.directory = directory;
+        this.primaryPort = primaryPort;
+        this.standbyPort = standbyPort;
+        this.primary = directory.resolve("primary");
+        this.standby = directory.resolve("standby");
+    }
+
+    static ThrowawayPostgres start() throws Exception {
+        // Under /var/tmp, which the postgres user can enter wherever the checkout is.
+        Path directory = Files.createTempDirectory(Path.of("/var/tmp"), "meridian-failover-");
+        chownToPostgres(directory);
+        int primaryPort = freePort();
+        int standbyPort = freePort();
+        while (standbyPort == primaryPort) {
+            standbyPort = freePort();
+        }
+        ThrowawayPostgres cluster = new ThrowawayPostgres(directory, primaryPort, standbyPort);
+        try {
+            cluster.initPrimary();
+            cluster.cloneStandby();
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    static String url(int port) {
+        return "postgresql://postgres:unused@127.0.0.1:" + port + "/postgres";
+    }
+
+    private void initPrimary() throws Exception {
+        postgresTool("initdb", "-D", primary.toString(), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
+                "--locale=C.UTF-8", "--no-sync");
+        Files.writeString(primary.resolve("postgresql.conf"), """
+
+                listen_addresses = '127.0.0.1'
+                port = %d
+                unix_socket_directories = '%s'
+                wal_level = replica
+                max_wal_senders = 4
+                max_connections = 20
+                shared_buffers = 16MB
+                fsync = off
+                """.formatted(primaryPort, directory), java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(primary.resolve("pg_hba.conf"), """
+                local all all trust
+                host all all 127.0.0.1/32 trust
+                host replication all 127.0.0.1/32 trust
+                """);
+        startPrimary();
+    }
+
+    private void cloneStandby() throws Exception {
+        postgresTool("pg_basebackup", "-h", "127.0.0.1", "-p", String.valueOf(primaryPort), "-U", "postgres",
+                "-D", standby.toString(), "-X", "stream", "-c", "fast", "-R", "--no-sync");
+        // postgresql.auto.conf is read last: its port wins over the copied primary's.
+        Files.writeString(standby.resolve("postgresql.auto.conf"), "port = " + standbyPort + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        pgCtlOn(standby.toString(), "-l", directory.resolve("standby.log").toString(), "-w", "-t", "60", "start");
+    }
+
+    /** Starts the primary (again): after {@link #crashPrimary()} it comes back still believing it is the primary. */
+    void startPrimary() throws Exception {
+        pgCtlOn(primary.toString(), "-l", directory.resolve("primary.log").toString(), "-w", "-t", "60", "start");
+    }
+
+    /** Stops the primary as a crash would: no shutdown checkpoint, nothing handed over. */
+    void crashPrimary() throws Exception {
+        pgCtlOn(primary.toString(), "-m", "immediate", "stop");
+    }
+
+    void promoteStandby() throws Exception {
+        pgCtlOn(standby.toString(), "-w", "promote");
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Path data : new Path[] {primary, standby}) {
+            if (Files.exists(data.resolve("postmaster.pid"))) {
+                try {
+                    pgCtlOn(data.toString(), "-m", "immediate", "stop");
+                } catch (Exception e) {
+                    // Already stopped; the directory goes anyway.
+                }
+            }
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void chownToPostgres(Path directory) throws Exception {
+        if ("root".equals(System.getProperty("user.name"))) {
+            Process chown = new ProcessBuilder("chown", "postgres:postgres", directory.toString()).inheritIO().start();
+            if (chown.waitFor() != 0) {
+                throw new IllegalStateException("chown postgres " + directory + " failed");
+            }
+        }
+    }
+}
