@@ -116,6 +116,17 @@ public interface RouterConfig {
         @WithDefault("5s")
         Duration connectTimeout();
 
+        /**
+         * TLS to backends, as libpq's sslmode: {@code disable}, {@code prefer}, {@code require},
+         * {@code verify-ca}, {@code verify-full} ({@code ROUTER_SERVER_TLS}).
+         */
+        @WithDefault("${ROUTER_SERVER_TLS:prefer}")
+        String serverTls();
+
+        /** PEM CA certificates that verify-ca and verify-full check backends against ({@code ROUTER_SERVER_TLS_CA}). */
+        @WithDefault("${ROUTER_SERVER_TLS_CA:}")
+        Optional<Path> serverTlsCa();
+
         /** Backend password when the userlist holds only a hash for the user ({@code ROUTER_BACKEND_PASSWORD}). */
         @WithDefault("${ROUTER_BACKEND_PASSWORD:}")
         Optional<String> backendPassword();

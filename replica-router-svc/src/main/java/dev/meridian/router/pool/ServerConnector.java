@@ -27,8 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Opens and authenticates server connections: startup, then SCRAM-SHA-256, MD5 or cleartext as
- * the backend asks, up to its first ReadyForQuery. A backend's SCRAM signature is verified too.
+ * Opens and authenticates server connections: TLS as configured ({@link ServerTls}), startup, then
+ * SCRAM-SHA-256, MD5 or cleartext as the backend asks, up to its first ReadyForQuery. A backend's
+ * SCRAM signature is verified too.
  */
 public final class ServerConnector {
 
@@ -38,13 +39,17 @@ public final class ServerConnector {
     private final NetClient client;
     private final int maxMessageBytes;
     private final Duration timeout;
+    private final ServerTls tls;
 
-    public ServerConnector(Vertx vertx, int maxMessageBytes, Duration timeout) {
+    public ServerConnector(Vertx vertx, int maxMessageBytes, Duration timeout, ServerTls tls) {
         this.vertx = vertx;
         this.maxMessageBytes = maxMessageBytes;
         this.timeout = timeout;
-        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-                .setConnectTimeout((int) timeout.toMillis()).setTcpKeepAlive(true));
+        this.tls = tls;
+        NetClientOptions options = new NetClientOptions().setTcpNoDelay(true)
+                .setConnectTimeout((int) timeout.toMillis()).setTcpKeepAlive(true);
+        // The socket starts in clear and is upgraded after SSLRequest, as PostgreSQL asks.
+        this.client = vertx.createNetClient(tls.requested() ? tls.configure(options) : options);
     }
 
     /** Must be called on the event loop that will use the connection. */
@@ -59,7 +64,13 @@ public final class ServerConnector {
                 return;
             }
             NetSocket socket = connected.result();
-            new Handshake(socket, node, user, credentials, result).start(database);
+            negotiateTls(socket, node).onComplete(negotiated -> {
+                if (negotiated.succeeded()) {
+                    new Handshake(socket, node, user, credentials, result).start(database);
+                } else {
+                    result.tryFail(negotiated.cause());
+                }
+            });
             result.future().onComplete(done -> {
                 vertx.cancelTimer(timer);
                 if (done.failed()) {
@@ -68,6 +79,42 @@ public final class ServerConnector {
             });
         });
         return result.future();
+    }
+
+    /**
+     * SSLRequest and the server's one-byte answer, then the TLS handshake on 'S'. A server that
+     * sends more than that byte before the handshake is refused: anything it sent would be read as
+     * if it came over TLS (CVE-2021-23222).
+     */
+    private Future<Void> negotiateTls(NetSocket socket, BackendNode node) {
+        if (!tls.requested()) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> negotiated = Promise.promise();
+        socket.closeHandler(v -> negotiated.tryFail(new BackendError("08006", node.name() + " closed the connection after SSLRequest")));
+        socket.handler(answer -> {
+            socket.handler(null);
+            if (answer.length() != 1) {
+                negotiated.tryFail(new BackendError("08P01", node.name() + " sent " + answer.length() + " bytes in answer to SSLRequest"));
+            } else if (answer.getByte(0) == 'S') {
+                socket.upgradeToSsl(node.address().host()).onComplete(upgraded -> {
+                    if (upgraded.succeeded()) {
+                        negotiated.tryComplete();
+                    } else {
+                        negotiated.tryFail(new BackendError("08006", "TLS with " + node.name() + " failed: " + upgraded.cause().getMessage()));
+                    }
+                });
+            } else if (answer.getByte(0) == 'N' && !tls.required()) {
+                negotiated.tryComplete();
+            } else if (answer.getByte(0) == 'N') {
+                negotiated.tryFail(new BackendError("08006", node.name() + " does not accept TLS, and server TLS is "
+                        + tls.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+            } else {
+                negotiated.tryFail(new BackendError("08P01", node.name() + " answered SSLRequest with neither S nor N"));
+            }
+        });
+        socket.write(Buffers.of(FrontendMessages.sslRequest()));
+        return negotiated.future();
     }
 
     public NetClient netClient() {

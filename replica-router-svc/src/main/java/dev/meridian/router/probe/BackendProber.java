@@ -3,6 +3,7 @@ package dev.meridian.router.probe;
 import dev.meridian.platform.breaker.Breaker;
 import dev.meridian.platform.breaker.CircuitBreakers;
 import dev.meridian.router.config.RouterConfig;
+import dev.meridian.router.pool.ServerTls;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -46,6 +47,7 @@ public final class BackendProber implements AutoCloseable {
     private final Vertx vertx;
     private final BackendCluster cluster;
     private final RouterConfig.Probe settings;
+    private final ServerTls tls;
     private final CircuitBreakers breakers;
     private final Map<BackendNode, Pool> pools = new HashMap<>();
     private final Map<BackendNode, int[]> streaks = new HashMap<>();
@@ -62,8 +64,9 @@ public final class BackendProber implements AutoCloseable {
      * {@code latestCommitNanos}: when a write last committed through this router; the primary's WAL
      * position is sampled for read-your-writes only while a commit is newer than the last sample.
      */
-    public BackendProber(Vertx vertx, BackendCluster cluster, RouterConfig.Probe settings, CircuitBreakers breakers,
+    public BackendProber(Vertx vertx, BackendCluster cluster, RouterConfig.Probe settings, ServerTls tls, CircuitBreakers breakers,
                          LongSupplier latestCommitNanos) {
+        this.tls = tls;
         this.latestCommitNanos = latestCommitNanos;
         this.vertx = vertx;
         this.cluster = cluster;
@@ -82,7 +85,7 @@ public final class BackendProber implements AutoCloseable {
                     .setDatabase(address.database()).setUser(address.user()).setPassword(address.password())
                     .setConnectTimeout((int) settings.timeout().toMillis())
                     .addProperty("application_name", "meridian-router-prober");
-            pools.put(node, PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build());
+            pools.put(node, PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(tls.configure(connect)).using(vertx).build());
             streaks.put(node, new int[2]);
             inFlight.put(node, new AtomicBoolean());
         }

@@ -9,6 +9,7 @@ import dev.meridian.router.auth.CredentialSource;
 import dev.meridian.router.auth.Userlist;
 import dev.meridian.router.config.BackendAddress;
 import dev.meridian.router.config.RouterConfig;
+import dev.meridian.router.pool.ServerTls;
 import dev.meridian.router.probe.BackendCluster;
 import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.probe.BackendProber;
@@ -70,6 +71,7 @@ public class RouterRuntime {
     private CredentialSource credentials;
     private RouterMetrics metrics;
     private BackendProber prober;
+    private ServerTls serverTls;
     /** The auth query's pools, one per backend that has been the writer. */
     private final Map<BackendNode, Pool> authPools = new ConcurrentHashMap<>();
     private final CancelRegistry cancels = new CancelRegistry();
@@ -84,6 +86,7 @@ public class RouterRuntime {
         for (int i = 0; i < urls.size(); i++) {
             replicas.add(BackendAddress.parse("replica-" + (i + 1), urls.get(i)));
         }
+        serverTls = ServerTls.parse(config.pool().serverTls(), config.pool().serverTlsCa());
         cluster = new BackendCluster(primary, replicas);
         classifier = new StatementClassifier(config.routing().writingFunctions()
                 .map(list -> (java.util.Set<String>) new HashSet<>(list)).orElse(StatementClassifier.DEFAULT_WRITING_FUNCTIONS));
@@ -101,7 +104,7 @@ public class RouterRuntime {
         credentials = new CredentialSource(userlist(), config.auth().query().isEmpty() ? null
                 : () -> authPools.computeIfAbsent(cluster.writer(), this::authPool), config.auth().query().orElse(null));
         metrics = new RouterMetrics(registry, cluster, clients::get);
-        prober = new BackendProber(vertx, cluster, config.probe(), breakers, writes::latestCommitNanos);
+        prober = new BackendProber(vertx, cluster, config.probe(), serverTls, breakers, writes::latestCommitNanos);
         try {
             // Clients wait for the first verdict on every backend: which one takes writes may not be the configured primary.
             prober.start().toCompletionStage().toCompletableFuture().get(config.probe().timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
@@ -147,7 +150,7 @@ public class RouterRuntime {
         BackendAddress address = writer.address();
         PgConnectOptions connect = new PgConnectOptions().setHost(address.host()).setPort(address.port())
                 .setDatabase(address.database()).setUser(role[0]).setPassword(role.length > 1 ? role[1] : null);
-        return PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build();
+        return PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(serverTls.configure(connect)).using(vertx).build();
     }
 
     public BackendCluster cluster() {
@@ -168,6 +171,11 @@ public class RouterRuntime {
 
     public RouterMetrics metrics() {
         return metrics;
+    }
+
+    /** TLS to backends, for server connections, prober and auth query alike. */
+    public ServerTls serverTls() {
+        return serverTls;
     }
 
     public RouterConfig config() {

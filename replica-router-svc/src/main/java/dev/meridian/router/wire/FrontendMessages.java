@@ -23,6 +23,11 @@ public final class FrontendMessages {
         return ByteBuffer.allocate(8 + bytes.length).putInt(8 + bytes.length).putInt(StartupPacket.PROTOCOL_3_0).put(bytes).flip();
     }
 
+    /** SSLRequest: asks the server to start TLS before the startup message. */
+    public static ByteBuffer sslRequest() {
+        return ByteBuffer.allocate(8).putInt(8).putInt(StartupPacket.SSL_REQUEST).flip();
+    }
+
     /** SASLInitialResponse: mechanism and the client-first-message. */
     public static ByteBuffer saslInitialResponse(String mechanism, String clientFirst) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();

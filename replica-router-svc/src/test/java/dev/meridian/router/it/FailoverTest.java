@@ -3,11 +3,11 @@ package dev.meridian.router.it;
 import dev.meridian.platform.breaker.CircuitBreakers;
 import dev.meridian.router.auth.BackendCredentials;
 import dev.meridian.router.config.BackendAddress;
-import dev.meridian.router.config.RouterConfig;
 import dev.meridian.router.pool.BackendPool;
 import dev.meridian.router.pool.PoolGauges;
 import dev.meridian.router.pool.ServerConnection;
 import dev.meridian.router.pool.ServerConnector;
+import dev.meridian.router.pool.ServerTls;
 import dev.meridian.router.probe.BackendCluster;
 import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.probe.BackendProber;
@@ -42,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FailoverTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final ServerTls PREFER_TLS = ServerTls.parse("prefer", java.util.Optional.empty());
     /** A crashed server's breaker stays open for its reset timeout (30 s) before probes reach it again. */
     private static final Duration BREAKER_PATIENCE = Duration.ofSeconds(75);
 
@@ -51,27 +52,6 @@ class FailoverTest {
     @Inject
     CircuitBreakers breakers;
 
-    private final RouterConfig.Probe probeEvery100ms = new RouterConfig.Probe() {
-        public Duration interval() {
-            return Duration.ofMillis(100);
-        }
-
-        public Duration primaryLsnInterval() {
-            return Duration.ofMillis(20);
-        }
-
-        public Duration timeout() {
-            return Duration.ofSeconds(1);
-        }
-
-        public int fall() {
-            return 2;
-        }
-
-        public int rise() {
-            return 2;
-        }
-    };
 
     @Test
     void aPromotedStandbyTakesTheWritesAndTheOldPrimaryComingBackGetsNone() throws Exception {
@@ -81,7 +61,7 @@ class FailoverTest {
                     List.of(BackendAddress.parse("failover-standby", ThrowawayPostgres.url(servers.standbyPort))));
             BackendNode primary = cluster.nodes().get(0);
             BackendNode standby = cluster.nodes().get(1);
-            try (BackendProber prober = new BackendProber(vertx, cluster, probeEvery100ms, breakers, () -> Long.MIN_VALUE)) {
+            try (BackendProber prober = new BackendProber(vertx, cluster, FastProbe.SETTINGS, PREFER_TLS, breakers, () -> Long.MIN_VALUE)) {
                 prober.start();
                 await().atMost(PATIENCE).until(() -> standby.health() == BackendNode.Health.UP && primary.timeline() == 1);
                 assertSame(primary, cluster.writer());
@@ -120,7 +100,7 @@ class FailoverTest {
         BackendPool[] pool = new BackendPool[1];
         loop.runOnContext(v -> {
             pool[0] = new BackendPool(new BackendPool.Key(fencedServer, "postgres", "postgres"),
-                    BackendCredentials.password("unused"), 2, new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5)),
+                    BackendCredentials.password("unused"), 2, new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5), PREFER_TLS),
                     vertx, Duration.ofSeconds(5), new PoolGauges());
             pool[0].acquire().compose(lent -> pool[0].acquire().map(idle -> {
                 pool[0].release(idle);

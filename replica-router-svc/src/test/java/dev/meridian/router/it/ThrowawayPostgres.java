@@ -31,7 +31,16 @@ final class ThrowawayPostgres implements AutoCloseable {
         this.standby = directory.resolve("standby");
     }
 
+    /** A primary and its standby, both in clear. */
     static ThrowawayPostgres start() throws Exception {
+        return start(null);
+    }
+
+    /**
+     * With {@code certificate} (PEM certificate and key), both servers take TLS with it and refuse
+     * connections without (pg_hba {@code hostssl} only).
+     */
+    static ThrowawayPostgres start(Path[] certificate) throws Exception {
         // Under /var/tmp, which the postgres user can enter wherever the checkout is.
         Path directory = Files.createTempDirectory(Path.of("/var/tmp"), "meridian-failover-");
         chownToPostgres(directory);
@@ -42,7 +51,7 @@ final class ThrowawayPostgres implements AutoCloseable {
         }
         ThrowawayPostgres cluster = new ThrowawayPostgres(directory, primaryPort, standbyPort);
         try {
-            cluster.initPrimary();
+            cluster.initPrimary(certificate);
             cluster.cloneStandby();
         } catch (Exception e) {
             cluster.close();
@@ -55,12 +64,24 @@ final class ThrowawayPostgres implements AutoCloseable {
         return "postgresql://postgres:unused@127.0.0.1:" + port + "/postgres";
     }
 
-    private void initPrimary() throws Exception {
+    private void initPrimary(Path[] certificate) throws Exception {
         postgresTool("initdb", "-D", primary.toString(), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
                 "--locale=C.UTF-8", "--no-sync");
+        String host = "host";
+        if (certificate != null) {
+            // In the data directory, so pg_basebackup gives the standby the same; the key readable by its owner only.
+            Files.copy(certificate[0], primary.resolve("server.crt"));
+            Files.copy(certificate[1], primary.resolve("server.key"));
+            for (String file : new String[] {"server.crt", "server.key"}) {
+                chownToPostgres(primary.resolve(file));
+            }
+            Files.setPosixFilePermissions(primary.resolve("server.key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(primary.resolve("postgresql.conf"), "\nssl = on\n", java.nio.file.StandardOpenOption.APPEND);
+            host = "hostssl";
+        }
         Files.writeString(primary.resolve("postgresql.conf"), """
 
-                listen_addresses = '127.0.0.1'
+                listen_addresses = 'localhost'
                 port = %d
                 unix_socket_directories = '%s'
                 wal_level = replica
@@ -71,9 +92,10 @@ final class ThrowawayPostgres implements AutoCloseable {
                 """.formatted(primaryPort, directory), java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(primary.resolve("pg_hba.conf"), """
                 local all all trust
-                host all all 127.0.0.1/32 trust
-                host replication all 127.0.0.1/32 trust
-                """);
+                %1$s all all 127.0.0.1/32 trust
+                %1$s all all ::1/128 trust
+                %1$s replication all 127.0.0.1/32 trust
+                """.formatted(host));
         startPrimary();
     }
 
