@@ -117,6 +117,14 @@ public interface RouterConfig {
         Duration connectTimeout();
 
         /**
+         * The router's prepared statements each server connection keeps; beyond it the least
+         * recently used is closed on the server (PgBouncer's max_prepared_statements,
+         * {@code ROUTER_MAX_PREPARED_STATEMENTS}).
+         */
+        @WithDefault("${ROUTER_MAX_PREPARED_STATEMENTS:200}")
+        int maxPreparedStatements();
+
+        /**
          * TLS to backends, as libpq's sslmode: {@code disable}, {@code prefer}, {@code require},
          * {@code verify-ca}, {@code verify-full} ({@code ROUTER_SERVER_TLS}).
          */

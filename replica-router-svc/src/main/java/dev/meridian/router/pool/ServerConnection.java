@@ -8,9 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One authenticated connection to a backend. Between clients it sits in its pool; while lent it
@@ -33,7 +31,7 @@ public final class ServerConnection {
     private final FrameReader reader;
     private final Map<String, String> defaults;
     private final Map<String, String> applied;
-    private final Set<String> prepared = new HashSet<>();
+    private final PreparedStatements prepared;
     private final int processId;
     private final int secretKey;
     private final long createdNanos = System.nanoTime();
@@ -44,8 +42,9 @@ public final class ServerConnection {
     private boolean closed;
 
     ServerConnection(NetSocket socket, BackendNode node, FrameReader reader, Map<String, String> reported,
-                     int processId, int secretKey) {
+                     int processId, int secretKey, int maxPreparedStatements) {
         this.socket = socket;
+        this.prepared = new PreparedStatements(maxPreparedStatements);
         this.writer = new ChannelWriter(socket);
         this.node = node;
         this.reader = reader;
@@ -127,7 +126,7 @@ public final class ServerConnection {
     }
 
     /** Names of the router's prepared statements that exist on this connection. */
-    public Set<String> prepared() {
+    public PreparedStatements prepared() {
         return prepared;
     }
 

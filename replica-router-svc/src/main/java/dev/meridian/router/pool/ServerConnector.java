@@ -40,9 +40,12 @@ public final class ServerConnector {
     private final int maxMessageBytes;
     private final Duration timeout;
     private final ServerTls tls;
+    private final int maxPreparedStatements;
 
-    public ServerConnector(Vertx vertx, int maxMessageBytes, Duration timeout, ServerTls tls) {
+    /** {@code maxPreparedStatements}: how many of the router's statements each connection keeps prepared. */
+    public ServerConnector(Vertx vertx, int maxMessageBytes, Duration timeout, ServerTls tls, int maxPreparedStatements) {
         this.vertx = vertx;
+        this.maxPreparedStatements = maxPreparedStatements;
         this.maxMessageBytes = maxMessageBytes;
         this.timeout = timeout;
         this.tls = tls;
@@ -182,7 +185,8 @@ public final class ServerConnector {
                         node.name() + ": " + message.field('M')));
                 case 'Z' -> {
                     // The connection installs its own socket handlers in place of ours.
-                    ServerConnection connection = new ServerConnection(socket, node, reader, reported, processId, secretKey);
+                    ServerConnection connection = new ServerConnection(socket, node, reader, reported, processId, secretKey,
+                            maxPreparedStatements);
                     if (!result.tryComplete(connection)) {
                         connection.close();
                     }

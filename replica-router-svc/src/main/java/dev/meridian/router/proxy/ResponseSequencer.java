@@ -1,20 +1,21 @@
 package dev.meridian.router.proxy;
 
+import dev.meridian.router.pool.PreparedStatements;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayDeque;
-import java.util.Set;
 
 /**
  * Keeps the client's view of the backend's responses exact when the router changes what it sends:
  * a Parse the backend already has is answered here (a synthetic ParseComplete, at its place in the
- * sequence), a Parse the router slips in before a Bind has its ParseComplete hidden, and settings
+ * sequence), a Parse the router slips in before a Bind has its ParseComplete hidden, so has the
+ * CloseComplete of a statement the router closes to keep a connection's prepared set bounded, and settings
  * and a deferred BEGIN run as hidden queries whose replies the client never sees. One expectation
  * per message sent; backend replies are matched to them in order.
  */
 final class ResponseSequencer {
 
-    enum Kind { PARSE, HIDDEN_PARSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, QUERY, HIDDEN_QUERY, SYNTHETIC }
+    enum Kind { PARSE, HIDDEN_PARSE, HIDDEN_CLOSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, QUERY, HIDDEN_QUERY, SYNTHETIC }
 
     /** What to do with one backend message. */
     enum Verdict { FORWARD, DROP, FORWARD_AS_NOTICE }
@@ -29,7 +30,7 @@ final class ResponseSequencer {
         expect(kind, null);
     }
 
-    /** {@code statement}: the server-side name a PARSE or HIDDEN_PARSE creates. */
+    /** {@code statement}: the server-side name a PARSE or HIDDEN_PARSE creates, or a HIDDEN_CLOSE closes. */
     void expect(Kind kind, String statement) {
         queue.add(new Expectation(kind, statement, null, System.nanoTime()));
     }
@@ -56,9 +57,9 @@ final class ResponseSequencer {
 
     /**
      * Matches one backend message. {@code prepared}: the server connection's statement names, from
-     * which a Parse that failed is removed.
+     * which a Parse that failed is removed, and to which a statement whose Close was skipped returns.
      */
-    Verdict accept(byte type, Set<String> prepared) {
+    Verdict accept(byte type, PreparedStatements prepared) {
         Expectation head = queue.peek();
         boolean hidden = head != null && head.kind == Kind.HIDDEN_QUERY;
         if (type == 'N' || type == 'S' || type == 'A') {
@@ -78,7 +79,9 @@ final class ResponseSequencer {
             // Extended protocol: the backend skips everything up to Sync.
             while ((head = queue.peek()) != null && head.kind != Kind.SYNC && head.kind != Kind.QUERY && head.kind != Kind.HIDDEN_QUERY) {
                 queue.poll();
-                if (head.statement != null) {
+                if (head.kind == Kind.HIDDEN_CLOSE) {
+                    prepared.stillThere(head.statement);
+                } else if (head.statement != null) {
                     prepared.remove(head.statement);
                 }
             }
@@ -93,6 +96,12 @@ final class ResponseSequencer {
             case PARSE -> popIf(type == '1');
             case HIDDEN_PARSE -> {
                 if (type == '1') {
+                    queue.poll();
+                    return Verdict.DROP;
+                }
+            }
+            case HIDDEN_CLOSE -> {
+                if (type == '3') {
                     queue.poll();
                     return Verdict.DROP;
                 }

@@ -414,12 +414,12 @@ final class StatementRelay {
                     toServer(statement.parseMessage());
                     responses.expect(ResponseSequencer.Kind.PARSE);
                     serverUnnamed = statement;
-                } else if (connection.prepared().contains(statement.serverName())) {
+                } else if (connection.prepared().use(statement.serverName())) {
                     responses.synthetic(Buffers.of(BackendMessages.parseComplete()));
                 } else {
+                    closeOnServer(connection.prepared().add(statement.serverName()));
                     toServer(statement.parseMessage());
                     responses.expect(ResponseSequencer.Kind.PARSE, statement.serverName());
-                    connection.prepared().add(statement.serverName());
                 }
                 awaitingSync = true;
             } else if (step instanceof Step.Use use) {
@@ -447,9 +447,18 @@ final class StatementRelay {
                 responses.expect(ResponseSequencer.Kind.HIDDEN_PARSE);
                 serverUnnamed = statement;
             }
-        } else if (connection.prepared().add(statement.serverName())) {
+        } else if (!connection.prepared().use(statement.serverName())) {
+            closeOnServer(connection.prepared().add(statement.serverName()));
             toServer(statement.parseMessage());
             responses.expect(ResponseSequencer.Kind.HIDDEN_PARSE, statement.serverName());
+        }
+    }
+
+    /** A statement pushed out of the server connection's prepared set is closed there, its CloseComplete hidden. */
+    private void closeOnServer(String evicted) {
+        if (evicted != null) {
+            toServer(Buffers.of(FrontendMessages.closeStatement(evicted)));
+            responses.expect(ResponseSequencer.Kind.HIDDEN_CLOSE, evicted);
         }
     }
 

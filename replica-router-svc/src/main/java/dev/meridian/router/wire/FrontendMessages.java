@@ -50,6 +50,14 @@ public final class FrontendMessages {
         return BackendMessages.typed('Q', body.toByteArray());
     }
 
+    /** Close of a prepared statement. */
+    public static ByteBuffer closeStatement(String name) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write('S');
+        BackendMessages.cString(body, name);
+        return BackendMessages.typed('C', body.toByteArray());
+    }
+
     public static ByteBuffer terminate() {
         return BackendMessages.typed('X', new byte[0]);
     }

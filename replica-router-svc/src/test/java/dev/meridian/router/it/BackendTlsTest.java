@@ -71,7 +71,7 @@ class BackendTlsTest {
     private ServerConnection connect(ServerTls tls, BackendNode node) throws Exception {
         CompletableFuture<ServerConnection> opened = new CompletableFuture<>();
         BackendAddress address = node.address();
-        vertx.getOrCreateContext().runOnContext(v -> new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5), tls)
+        vertx.getOrCreateContext().runOnContext(v -> new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5), tls, 200)
                 .connect(node, address.database(), address.user(), BackendCredentials.password(address.password())).onComplete(done -> {
                     if (done.succeeded()) {
                         opened.complete(done.result());

@@ -100,7 +100,7 @@ class FailoverTest {
         BackendPool[] pool = new BackendPool[1];
         loop.runOnContext(v -> {
             pool[0] = new BackendPool(new BackendPool.Key(fencedServer, "postgres", "postgres"),
-                    BackendCredentials.password("unused"), 2, new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5), PREFER_TLS),
+                    BackendCredentials.password("unused"), 2, new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5), PREFER_TLS, 200),
                     vertx, Duration.ofSeconds(5), new PoolGauges());
             pool[0].acquire().compose(lent -> pool[0].acquire().map(idle -> {
                 pool[0].release(idle);

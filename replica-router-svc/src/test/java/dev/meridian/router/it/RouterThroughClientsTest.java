@@ -188,6 +188,40 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void aServerConnectionKeepsOnlyTheMostRecentlyUsedPreparedStatements() throws SQLException {
+        // The test router keeps 5 per server connection (application.properties); in one transaction
+        // every statement runs on the same backend, so that backend's own list can be read.
+        try (Connection connection = viaRouter("&prepareThreshold=1")) {
+            connection.setAutoCommit(false);
+            for (int i = 0; i < 30; i++) {
+                try (PreparedStatement distinct = connection.prepareStatement("select ?::int + " + i)) {
+                    for (int run = 0; run < 2; run++) {
+                        distinct.setInt(1, run);
+                        try (ResultSet rows = distinct.executeQuery()) {
+                            rows.next();
+                            assertEquals(run + i, rows.getInt(1));
+                        }
+                    }
+                }
+            }
+            // pgjdbc prepares the inspecting query too (prepareThreshold=1), so it may be one of the five.
+            List<String> kept = new ArrayList<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("select statement from pg_prepared_statements where name like 'meridian%'")) {
+                while (rows.next()) {
+                    kept.add(rows.getString(1));
+                }
+            }
+            assertEquals(5, kept.size(), kept.toString());
+            List<String> selects = kept.stream().filter(text -> text.startsWith("select $1::int + ")).sorted().toList();
+            List<String> latest = java.util.stream.IntStream.range(30 - selects.size(), 30).mapToObj(i -> "select $1::int + " + i).toList();
+            assertEquals(latest, selects, "the most recently used are kept, in this backend and in the router's list alike");
+            assertTrue(selects.size() >= 4, kept.toString());
+            connection.commit();
+        }
+    }
+
+    @Test
     void theVertxReactiveClientWorksThroughTheRouter() throws Exception {
         Vertx vertx = Vertx.vertx();
         Pool client = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))

@@ -1,13 +1,14 @@
 package dev.meridian.router.proxy;
 
+import dev.meridian.router.pool.PreparedStatements;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashSet;
-import java.util.Set;
+import dev.meridian.router.pool.PreparedStatements;
 
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.BIND;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.EXECUTE;
+import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_CLOSE;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_PARSE;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_QUERY;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.PARSE;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResponseSequencerTest {
 
     private final ResponseSequencer sequencer = new ResponseSequencer();
-    private final Set<String> prepared = new HashSet<>();
+    private final PreparedStatements prepared = new PreparedStatements(10);
 
     @Test
     void aSyntheticParseCompleteComesOutBeforeTheBackendsBindComplete() {
@@ -86,7 +87,7 @@ class ResponseSequencerTest {
 
         // then: nothing else is due before ReadyForQuery, and the name is no longer believed prepared
         assertEquals(0, out.length());
-        assertFalse(prepared.contains("meridian_7"));
+        assertFalse(prepared.use("meridian_7"));
         assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
         assertTrue(sequencer.idle());
     }
@@ -109,5 +110,31 @@ class ResponseSequencerTest {
     void notificationsPassEvenWhenNothingIsExpected() {
         assertEquals(FORWARD, sequencer.accept((byte) 'A', prepared));
         assertEquals(FORWARD, sequencer.accept((byte) 'N', prepared));
+    }
+
+    @Test
+    void aCloseTheRouterSlipsInIsHiddenAndOneSkippedByAnErrorLeavesTheStatementKnown() {
+        // given: meridian_1 pushed out to make room for meridian_2, in front of the client's Bind and Sync
+        prepared.add("meridian_2");
+        sequencer.expect(HIDDEN_CLOSE, "meridian_1");
+        sequencer.expect(HIDDEN_PARSE, "meridian_2");
+        sequencer.expect(BIND);
+        sequencer.expect(SYNC);
+
+        // then: CloseComplete and ParseComplete stay with the router
+        assertEquals(DROP, sequencer.accept((byte) '3', prepared));
+        assertEquals(DROP, sequencer.accept((byte) '1', prepared));
+        assertEquals(FORWARD, sequencer.accept((byte) '2', prepared));
+        assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
+
+        // and when the backend skips such a Close, the statement is still on it
+        sequencer.expect(BIND);
+        sequencer.expect(HIDDEN_CLOSE, "meridian_2");
+        sequencer.expect(SYNC);
+        prepared.remove("meridian_2");
+        assertEquals(FORWARD, sequencer.accept((byte) 'E', prepared));
+        assertTrue(prepared.use("meridian_2"));
+        assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
+        assertTrue(sequencer.idle());
     }
 }
