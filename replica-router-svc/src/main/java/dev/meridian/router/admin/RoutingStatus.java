@@ -6,6 +6,7 @@ import dev.meridian.router.pool.PoolGauges;
 import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.probe.Lsn;
 import dev.meridian.router.proxy.RouterRuntime;
+import dev.meridian.router.routing.TargetSelector;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -61,7 +62,8 @@ public class RoutingStatus {
             case DOWN -> "down";
             case UNKNOWN -> "unknown";
             case UP -> node == writer || runtime.selector().eligible(node, writer, 0) ? "up"
-                    : runtime.cluster().fenced(node) ? "fenced" : "lagging";
+                    : runtime.cluster().fenced(node) ? "fenced"
+                    : TargetSelector.otherTimeline(node, writer) ? "other-timeline" : "lagging";
         };
     }
 }

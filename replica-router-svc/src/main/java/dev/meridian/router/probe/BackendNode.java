@@ -18,7 +18,7 @@ public final class BackendNode {
     private final boolean configuredPrimary;
     private volatile Health health = Health.UNKNOWN;
     private volatile boolean inRecovery;
-    /** The WAL timeline it writes on; 0 while unknown or in recovery. */
+    /** The WAL timeline it writes on, or as a standby streams; 0 while unknown. */
     private volatile long timeline;
     private volatile long replayLsn;
     private volatile long lagBytes;
@@ -58,8 +58,10 @@ public final class BackendNode {
     }
 
     /**
-     * The timeline it writes on, as last probed (0 while unknown or in recovery). A promotion
-     * starts a new timeline, so of two servers that accept writes the higher one was promoted later.
+     * As last probed: the timeline it writes on, or for a standby the one its WAL receiver streams;
+     * 0 while unknown (a standby whose receiver is not running, or a role without pg_read_all_stats).
+     * A promotion starts a new timeline, so of two servers that accept writes the higher one was
+     * promoted later, and a standby on another timeline than the writer's follows another history.
      */
     public long timeline() {
         return timeline;
@@ -87,7 +89,7 @@ public final class BackendNode {
 
     void observed(boolean recovering, long timeline, long lsn, long lagBytes, double lagSeconds, long atNanos) {
         this.inRecovery = recovering;
-        this.timeline = recovering ? 0 : timeline;
+        this.timeline = timeline;
         this.replayLsn = lsn;
         this.lagBytes = lagBytes;
         this.lagSeconds = lagSeconds;

@@ -41,7 +41,8 @@ public final class BackendProber implements AutoCloseable {
                    (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text,
                    (CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
                          ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END)::float8,
-                   CASE WHEN NOT pg_is_in_recovery() THEN substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) END""";
+                   CASE WHEN NOT pg_is_in_recovery() THEN substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) END,
+                   (SELECT received_tli FROM pg_stat_wal_receiver)::int8""";
     private static final String WAL_POSITION_SQL = "SELECT pg_current_wal_lsn()::text";
 
     private final Vertx vertx;
@@ -118,8 +119,10 @@ public final class BackendProber implements AutoCloseable {
             boolean recovering = row.getBoolean(0);
             long lsn = Lsn.parse(row.getString(1));
             double lagSeconds = row.getDouble(2);
-            // The first 8 hex digits of a WAL file name are its timeline.
-            long timeline = recovering ? 0 : Long.parseLong(row.getString(3), 16);
+            // A writer's timeline: the first 8 hex digits of a WAL file name. A standby's: the one it
+            // streams, when its WAL receiver runs and the role may see it (pg_read_all_stats), else 0.
+            Long streamed = row.getLong(4);
+            long timeline = recovering ? (streamed == null ? 0 : streamed) : Long.parseLong(row.getString(3), 16);
             BackendCluster.PrimarySample primary = cluster.primarySample();
             long lagBytes = !recovering || primary == null ? 0 : Math.max(0, primary.lsn() - lsn);
             node.observed(recovering, timeline, lsn, lagBytes, lagSeconds, started);

@@ -103,6 +103,16 @@ public final class TargetSelector {
             // A second writable node (a promoted replica next to a live old primary) is not a replica of the writer.
             return false;
         }
-        return node.lagBytes() <= maxLagBytes && node.lagSeconds() <= maxLagSeconds && node.replayLsn() >= requiredLsn;
+        return !otherTimeline(node, writer) && node.lagBytes() <= maxLagBytes && node.lagSeconds() <= maxLagSeconds
+                && node.replayLsn() >= requiredLsn;
+    }
+
+    /**
+     * A standby known to stream another timeline than the writer's: after a failover, one still
+     * following the old primary. Its WAL positions may even be past the writer's, from a history
+     * the writer never had, so lag says nothing about it; it gets no reads.
+     */
+    public static boolean otherTimeline(BackendNode standby, BackendNode writer) {
+        return standby.timeline() != 0 && writer.timeline() != 0 && standby.timeline() != writer.timeline();
     }
 }

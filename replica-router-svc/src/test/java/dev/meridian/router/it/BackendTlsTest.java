@@ -51,7 +51,7 @@ class BackendTlsTest {
     @BeforeAll
     static void tlsOnlyServer() throws Exception {
         certificate = TestCertificate.create();
-        servers = ThrowawayPostgres.start(certificate);
+        servers = ThrowawayPostgres.start(0, certificate);
     }
 
     @AfterAll

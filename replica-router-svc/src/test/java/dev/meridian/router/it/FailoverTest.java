@@ -33,10 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Failover as the prober sees it, on real servers: a primary crashes, its standby is promoted,
- * and the old primary comes back still accepting writes. The local environment's cluster must
- * stay whole for the other tests, so this one runs on a throwaway pair; the prober, its breakers
- * and the cluster's decisions are the router's own.
+ * Failover as the prober sees it, on real servers: a primary crashes, one of its two standbys is
+ * promoted, and the old primary comes back still accepting writes, the other standby streaming
+ * from it again. The local environment's cluster must stay whole for the other tests, so this one
+ * runs on throwaway servers; the prober, its breakers and the cluster's decisions are the router's own.
  */
 @QuarkusTest
 class FailoverTest {
@@ -55,15 +55,19 @@ class FailoverTest {
 
     @Test
     void aPromotedStandbyTakesTheWritesAndTheOldPrimaryComingBackGetsNone() throws Exception {
-        try (ThrowawayPostgres servers = ThrowawayPostgres.start()) {
+        try (ThrowawayPostgres servers = ThrowawayPostgres.start(2)) {
             BackendCluster cluster = new BackendCluster(
                     BackendAddress.parse("failover-primary", ThrowawayPostgres.url(servers.primaryPort)),
-                    List.of(BackendAddress.parse("failover-standby", ThrowawayPostgres.url(servers.standbyPort))));
+                    List.of(BackendAddress.parse("failover-standby", ThrowawayPostgres.url(servers.standbyPorts[0])),
+                            BackendAddress.parse("failover-follower", ThrowawayPostgres.url(servers.standbyPorts[1]))));
             BackendNode primary = cluster.nodes().get(0);
             BackendNode standby = cluster.nodes().get(1);
+            // Never re-pointed: it goes on following whatever runs on the old primary's port.
+            BackendNode follower = cluster.nodes().get(2);
             try (BackendProber prober = new BackendProber(vertx, cluster, FastProbe.SETTINGS, PREFER_TLS, breakers, () -> Long.MIN_VALUE)) {
                 prober.start();
-                await().atMost(PATIENCE).until(() -> standby.health() == BackendNode.Health.UP && primary.timeline() == 1);
+                await().atMost(PATIENCE).until(() -> standby.health() == BackendNode.Health.UP && primary.timeline() == 1
+                        && follower.health() == BackendNode.Health.UP && follower.timeline() == 1);
                 assertSame(primary, cluster.writer());
                 assertFalse(standby.acceptsWrites());
 
@@ -71,7 +75,7 @@ class FailoverTest {
                 await().atMost(PATIENCE).until(() -> primary.health() == BackendNode.Health.DOWN);
                 assertSame(primary, cluster.writer(), "with no other server accepting writes the primary stays the writer");
 
-                servers.promoteStandby();
+                servers.promoteStandby(0);
                 await().atMost(PATIENCE).until(() -> cluster.writer() == standby);
                 assertEquals(2, standby.timeline());
 
@@ -82,8 +86,11 @@ class FailoverTest {
                 assertTrue(cluster.fenced(primary));
                 TargetSelector selector = new TargetSelector(cluster, Consistency.EVENTUAL, 1 << 20, Duration.ofSeconds(5), 0,
                         () -> true, node -> false, new WriteLedger());
+                // The follower streams the old primary's timeline again: its positions belong to a forked history.
+                await().atMost(PATIENCE).until(() -> follower.timeline() == 1 && follower.health() == BackendNode.Health.UP);
+                assertFalse(selector.eligible(follower, standby, 0));
                 for (int i = 0; i < 20; i++) {
-                    assertSame(standby, selector.forRead("role:postgres", Set.of()), "nor reads: its data has forked");
+                    assertSame(standby, selector.forRead("role:postgres", Set.of()), "no reads from either: their data has forked");
                 }
                 connectionsToAFencedServerAreClosed(primary);
             }

@@ -4,55 +4,58 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static dev.meridian.router.it.LocalPostgres.pgCtlOn;
 import static dev.meridian.router.it.LocalPostgres.postgresTool;
 
 /**
- * A primary and one streaming standby of their own, for tests that stop, promote and restart
+ * A primary and streaming standbys of their own, for tests that stop, promote and restart
  * servers: the local environment's cluster serves every other test and must stay as it is.
  * Trust authentication on loopback and no fsync: it lives for one test.
  */
 final class ThrowawayPostgres implements AutoCloseable {
 
     final int primaryPort;
-    final int standbyPort;
+    /** The standbys' ports, in order; each streams from the primary. */
+    final int[] standbyPorts;
     private final Path directory;
     private final Path primary;
-    private final Path standby;
 
-    private ThrowawayPostgres(Path directory, int primaryPort, int standbyPort) {
+    private ThrowawayPostgres(Path directory, int primaryPort, int[] standbyPorts) {
         this.directory = directory;
         this.primaryPort = primaryPort;
-        this.standbyPort = standbyPort;
+        this.standbyPorts = standbyPorts;
         this.primary = directory.resolve("primary");
-        this.standby = directory.resolve("standby");
     }
 
-    /** A primary and its standby, both in clear. */
-    static ThrowawayPostgres start() throws Exception {
-        return start(null);
+    /** A primary and {@code standbys} standbys streaming from it, all in clear. */
+    static ThrowawayPostgres start(int standbys) throws Exception {
+        return start(standbys, null);
     }
 
     /**
-     * With {@code certificate} (PEM certificate and key), both servers take TLS with it and refuse
-     * connections without (pg_hba {@code hostssl} only).
+     * With {@code certificate} (PEM certificate and key), every server takes TLS with it and
+     * refuses connections without (pg_hba {@code hostssl} only).
      */
-    static ThrowawayPostgres start(Path[] certificate) throws Exception {
+    static ThrowawayPostgres start(int standbys, Path[] certificate) throws Exception {
         // Under /var/tmp, which the postgres user can enter wherever the checkout is.
         Path directory = Files.createTempDirectory(Path.of("/var/tmp"), "meridian-failover-");
         chownToPostgres(directory);
-        int primaryPort = freePort();
-        int standbyPort = freePort();
-        while (standbyPort == primaryPort) {
-            standbyPort = freePort();
+        java.util.Set<Integer> ports = new java.util.LinkedHashSet<>();
+        while (ports.size() < 1 + standbys) {
+            ports.add(freePort());
         }
-        ThrowawayPostgres cluster = new ThrowawayPostgres(directory, primaryPort, standbyPort);
+        int[] all = ports.stream().mapToInt(Integer::intValue).toArray();
+        ThrowawayPostgres cluster = new ThrowawayPostgres(directory, all[0], java.util.Arrays.copyOfRange(all, 1, all.length));
         try {
             cluster.initPrimary(certificate);
-            cluster.cloneStandby();
+            for (int i = 0; i < standbys; i++) {
+                cluster.cloneStandby(i);
+            }
         } catch (Exception e) {
             cluster.close();
             throw e;
@@ -99,13 +102,18 @@ final class ThrowawayPostgres implements AutoCloseable {
         startPrimary();
     }
 
-    private void cloneStandby() throws Exception {
+    private void cloneStandby(int index) throws Exception {
+        Path standby = standby(index);
         postgresTool("pg_basebackup", "-h", "127.0.0.1", "-p", String.valueOf(primaryPort), "-U", "postgres",
                 "-D", standby.toString(), "-X", "stream", "-c", "fast", "-R", "--no-sync");
         // postgresql.auto.conf is read last: its port wins over the copied primary's.
-        Files.writeString(standby.resolve("postgresql.auto.conf"), "port = " + standbyPort + "\n",
+        Files.writeString(standby.resolve("postgresql.auto.conf"), "port = " + standbyPorts[index] + "\n",
                 java.nio.file.StandardOpenOption.APPEND);
-        pgCtlOn(standby.toString(), "-l", directory.resolve("standby.log").toString(), "-w", "-t", "60", "start");
+        pgCtlOn(standby.toString(), "-l", directory.resolve("standby" + index + ".log").toString(), "-w", "-t", "60", "start");
+    }
+
+    private Path standby(int index) {
+        return directory.resolve("standby" + index);
     }
 
     /** Starts the primary (again): after {@link #crashPrimary()} it comes back still believing it is the primary. */
@@ -118,13 +126,17 @@ final class ThrowawayPostgres implements AutoCloseable {
         pgCtlOn(primary.toString(), "-m", "immediate", "stop");
     }
 
-    void promoteStandby() throws Exception {
-        pgCtlOn(standby.toString(), "-w", "promote");
+    void promoteStandby(int index) throws Exception {
+        pgCtlOn(standby(index).toString(), "-w", "promote");
     }
 
     @Override
     public void close() throws IOException {
-        for (Path data : new Path[] {primary, standby}) {
+        List<Path> servers = new ArrayList<>(List.of(primary));
+        for (int i = 0; i < standbyPorts.length; i++) {
+            servers.add(standby(i));
+        }
+        for (Path data : servers) {
             if (Files.exists(data.resolve("postmaster.pid"))) {
                 try {
                     pgCtlOn(data.toString(), "-m", "immediate", "stop");

@@ -28,8 +28,9 @@ class BackendClusterTest {
     private final TargetSelector selector = new TargetSelector(cluster, Consistency.READ_YOUR_WRITES, 1000, Duration.ofSeconds(5), 0,
             () -> true, node -> false, writes);
 
+    /** A writer on timeline 1, or a standby whose streamed timeline the prober cannot see. */
     private void up(BackendNode node, boolean recovering, long lsn, long lagBytes) {
-        up(node, recovering, 1, lsn, lagBytes);
+        up(node, recovering, recovering ? 0 : 1, lsn, lagBytes);
     }
 
     /** What the prober does with a good probe: record it, then decide the writer again. */
@@ -179,5 +180,19 @@ class BackendClusterTest {
         replica1.outstanding().set(1);
         assertSame(replica2, selector.forRead("role:x", Set.of()));
         assertSame(replica1, selector.forRead("role:x", Set.of(replica2)));
+    }
+
+    @Test
+    void aStandbyStreamingAnotherTimelineThanTheWritersGetsNoReads() {
+        failedOverToReplica1();
+        // replica-2 streams timeline 1 again (from the old primary come back); a standby whose timeline is unknown still reads.
+        up(replica2, true, 1, 130, 0);
+        assertFalse(selector.eligible(replica2, replica1, 0));
+        assertSame(replica1, selector.forRead("role:a", Set.of()));
+
+        up(replica2, true, 2, 130, 0);
+        assertTrue(selector.eligible(replica2, replica1, 0));
+        up(replica2, true, 0, 130, 0);
+        assertTrue(selector.eligible(replica2, replica1, 0));
     }
 }
