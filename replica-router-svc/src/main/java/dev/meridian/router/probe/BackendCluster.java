@@ -4,6 +4,7 @@ import dev.meridian.router.config.BackendAddress;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * The primary and replicas as the prober sees them, which of them takes writes, and the writer's
@@ -23,7 +24,8 @@ public final class BackendCluster {
     private long newestWrittenTimeline;
     /** Recent samples, oldest first, replaced whole on every new sample (a few per second; readers never lock). */
     private volatile PrimarySample[] recent = new PrimarySample[0];
-    private static final int KEPT = 256;
+    /** At the prober's 10 a second and the sampler's 50 a second at most, 20 s or more of history. */
+    private static final int KEPT = 1024;
 
     public BackendCluster(BackendAddress primary, List<BackendAddress> replicas) {
         List<BackendNode> all = new ArrayList<>();
@@ -105,12 +107,30 @@ public final class BackendCluster {
      * than needed and, under steady writes, for more than they ever show. Null if none yet.
      */
     public PrimarySample firstSampleAfter(long nanos) {
-        PrimarySample[] samples = recent;
+        return firstAbove(recent, PrimarySample::startedNanos, nanos);
+    }
+
+    /**
+     * When the writer was first seen past {@code lsn}: the start of the earliest sample beyond it
+     * (a standby replayed to {@code lsn} is behind by at least the time since), the oldest kept
+     * sample's if even that one is beyond it, or {@link Long#MAX_VALUE} when no sample is (nothing
+     * the writer is known to have is missing there).
+     */
+    public long firstSeenBeyond(long lsn) {
+        PrimarySample beyond = firstAbove(recent, PrimarySample::lsn, lsn);
+        return beyond == null ? Long.MAX_VALUE : beyond.startedNanos();
+    }
+
+    /**
+     * The earliest of {@code samples} whose {@code key} exceeds {@code bound}, or null. The samples
+     * are ordered by start time and, within one writer (whose WAL positions only grow), by position.
+     */
+    private static PrimarySample firstAbove(PrimarySample[] samples, ToLongFunction<PrimarySample> key, long bound) {
         int low = 0;
         int high = samples.length;
         while (low < high) {
             int middle = (low + high) >>> 1;
-            if (samples[middle].startedNanos() > nanos) {
+            if (key.applyAsLong(samples[middle]) > bound) {
                 high = middle;
             } else {
                 low = middle + 1;
@@ -123,6 +143,11 @@ public final class BackendCluster {
         PrimarySample[] samples = recent;
         if (samples.length > 0 && sample.startedNanos() <= samples[samples.length - 1].startedNanos()) {
             return;
+        }
+        if (samples.length > 0 && sample.lsn() < samples[samples.length - 1].lsn()) {
+            // Two queries in flight at once can finish out of order: a later start never shows less
+            // than an earlier one did, so the samples stay ordered by position as well as by time.
+            sample = new PrimarySample(samples[samples.length - 1].lsn(), sample.startedNanos());
         }
         int keep = Math.min(samples.length, KEPT - 1);
         PrimarySample[] next = new PrimarySample[keep + 1];

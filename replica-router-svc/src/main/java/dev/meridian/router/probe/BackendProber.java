@@ -125,6 +125,9 @@ public final class BackendProber implements AutoCloseable {
             long timeline = recovering ? (streamed == null ? 0 : streamed) : Long.parseLong(row.getString(3), 16);
             BackendCluster.PrimarySample primary = cluster.primarySample();
             long lagBytes = !recovering || primary == null ? 0 : Math.max(0, primary.lsn() - lsn);
+            if (recovering) {
+                lagSeconds = Math.max(lagSeconds, secondsBehind(lsn, started));
+            }
             node.observed(recovering, timeline, lsn, lagBytes, lagSeconds, started);
             passed(node);
             reconsiderWriter();
@@ -145,6 +148,17 @@ public final class BackendProber implements AutoCloseable {
             done.complete();
         });
         return done.future();
+    }
+
+    /**
+     * How long ago the writer was first seen past what a standby has replayed. The standby's own
+     * replay delay only counts while it has received more than it replayed: one whose WAL receiver
+     * lost its upstream has replayed all it received and reports no delay at all, however long
+     * the writer has gone on without it.
+     */
+    private double secondsBehind(long replayedLsn, long probedNanos) {
+        long seen = cluster.firstSeenBeyond(replayedLsn);
+        return seen == Long.MAX_VALUE || seen >= probedNanos ? 0 : (probedNanos - seen) / 1e9;
     }
 
     /** The circuit breaker the prober drives for a backend; routing and status read the same one. */

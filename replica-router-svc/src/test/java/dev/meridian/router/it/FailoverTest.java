@@ -20,6 +20,8 @@ import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -93,6 +95,40 @@ class FailoverTest {
                     assertSame(standby, selector.forRead("role:postgres", Set.of()), "no reads from either: their data has forked");
                 }
                 connectionsToAFencedServerAreClosed(primary);
+            }
+        }
+    }
+
+    @Test
+    void aStandbyCutOffFromItsPrimaryLagsByTheTimeThePrimaryHasGoneOnWithoutIt() throws Exception {
+        try (ThrowawayPostgres servers = ThrowawayPostgres.start(1)) {
+            BackendCluster cluster = new BackendCluster(
+                    BackendAddress.parse("cutoff-primary", ThrowawayPostgres.url(servers.primaryPort)),
+                    List.of(BackendAddress.parse("cutoff-standby", ThrowawayPostgres.url(servers.standbyPorts[0]))));
+            BackendNode primary = cluster.nodes().get(0);
+            BackendNode standby = cluster.nodes().get(1);
+            TargetSelector selector = new TargetSelector(cluster, Consistency.EVENTUAL, 1L << 30, Duration.ofSeconds(1), 0,
+                    () -> true, node -> false, new WriteLedger());
+            try (BackendProber prober = new BackendProber(vertx, cluster, FastProbe.SETTINGS, PREFER_TLS, breakers, () -> Long.MIN_VALUE)) {
+                prober.start();
+                await().atMost(PATIENCE).until(() -> standby.health() == BackendNode.Health.UP && selector.eligible(standby, primary, 0));
+
+                // Its WAL receiver loses the primary (as in a network partition); the standby itself stays up.
+                try (Connection direct = LocalPostgres.connect("jdbc:postgresql://127.0.0.1:" + servers.standbyPorts[0] + "/postgres",
+                        "postgres", "unused"); Statement statement = direct.createStatement()) {
+                    statement.execute("ALTER SYSTEM SET primary_conninfo = 'host=127.0.0.1 port=1 user=postgres'");
+                    statement.execute("SELECT pg_reload_conf()");
+                }
+                await().atMost(PATIENCE).until(() -> standby.timeline() == 0);
+                try (Connection direct = LocalPostgres.connect("jdbc:postgresql://127.0.0.1:" + servers.primaryPort + "/postgres",
+                        "postgres", "unused"); Statement statement = direct.createStatement()) {
+                    statement.execute("CREATE TABLE written_after_the_cut AS SELECT 1 AS one");
+                }
+
+                // It has replayed all it received, so it reports no delay of its own; the primary's samples say otherwise.
+                await().atMost(PATIENCE).until(() -> standby.lagSeconds() > 1.0);
+                assertFalse(selector.eligible(standby, primary, 0));
+                assertSame(primary, selector.forRead("role:postgres", Set.of()));
             }
         }
     }

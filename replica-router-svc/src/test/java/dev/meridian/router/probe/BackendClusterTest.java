@@ -195,4 +195,21 @@ class BackendClusterTest {
         up(replica2, true, 0, 130, 0);
         assertTrue(selector.eligible(replica2, replica1, 0));
     }
+
+    @Test
+    void theWriterIsKnownToHaveBeenPastAPositionSinceItsFirstSampleBeyondIt() {
+        // The prober turns this into a standby's lag when the standby reports none (its WAL receiver lost its upstream).
+        assertEquals(Long.MAX_VALUE, cluster.firstSeenBeyond(100), "no samples: nothing known to be missing");
+        cluster.primarySampled(new BackendCluster.PrimarySample(100, 1_000));
+        cluster.primarySampled(new BackendCluster.PrimarySample(200, 2_000));
+        cluster.primarySampled(new BackendCluster.PrimarySample(300, 3_000));
+        // one that finished after a later-started one read a position already passed
+        cluster.primarySampled(new BackendCluster.PrimarySample(250, 4_000));
+
+        assertEquals(2_000, cluster.firstSeenBeyond(150));
+        assertEquals(2_000, cluster.firstSeenBeyond(100));
+        assertEquals(1_000, cluster.firstSeenBeyond(50), "beyond it since at least the oldest sample kept");
+        assertEquals(Long.MAX_VALUE, cluster.firstSeenBeyond(300));
+        assertEquals(300, cluster.primarySample().lsn());
+    }
 }
