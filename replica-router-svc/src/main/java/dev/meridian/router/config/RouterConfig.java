@@ -56,6 +56,14 @@ public interface RouterConfig {
         @WithDefault("67108864")
         int maxMessageBytes();
 
+        /**
+         * Bytes of incomplete messages held for all connections together ({@code
+         * ROUTER_MAX_HELD_BYTES}; 0 = a quarter of the heap). A message that would take the router
+         * past it ends its connection with 53200; every other connection goes on.
+         */
+        @WithDefault("${ROUTER_MAX_HELD_BYTES:0}")
+        long maxHeldBytes();
+
         /** PEM certificate chain for TLS to clients ({@code ROUTER_TLS_CERT}); without it SSLRequest is answered {@code N}. */
         @WithDefault("${ROUTER_TLS_CERT:}")
         Optional<Path> tlsCertificate();

@@ -4,6 +4,7 @@ import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.wire.ChannelWriter;
 import dev.meridian.router.wire.DirectReads;
 import dev.meridian.router.wire.FrameReader;
+import io.quarkus.logging.Log;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
@@ -58,6 +59,10 @@ public final class ServerConnection {
     }
 
     private void onData(Buffer data) {
+        if (closed) {
+            // Bytes still in flight after the router closed it: nobody is owed them, nothing may hold them.
+            return;
+        }
         try {
             if (owner != null) {
                 owner.onServerData(this, data);
@@ -66,12 +71,16 @@ public final class ServerConnection {
                 close();
             }
         } finally {
-            reader.keepUnread();
+            if (!reader.keepUnread()) {
+                Log.warnf("backend=%s sent a message larger than the router may hold now (max-held-bytes); connection closed", node.name());
+                close();
+            }
         }
     }
 
     private void onClosed() {
         closed = true;
+        reader.release();
         Owner current = owner;
         owner = null;
         if (pool != null) {

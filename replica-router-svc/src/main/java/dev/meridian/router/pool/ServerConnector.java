@@ -8,6 +8,7 @@ import dev.meridian.router.wire.BackendMessage;
 import dev.meridian.router.wire.Buffers;
 import dev.meridian.router.wire.FrameReader;
 import dev.meridian.router.wire.FrontendMessages;
+import dev.meridian.router.wire.HeldBytes;
 import dev.meridian.router.wire.MessageDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,10 +42,16 @@ public final class ServerConnector {
     private final Duration timeout;
     private final ServerTls tls;
     private final int maxPreparedStatements;
+    private final HeldBytes heldBytes;
 
-    /** {@code maxPreparedStatements}: how many of the router's statements each connection keeps prepared. */
-    public ServerConnector(Vertx vertx, int maxMessageBytes, Duration timeout, ServerTls tls, int maxPreparedStatements) {
+    /**
+     * {@code maxPreparedStatements}: how many of the router's statements each connection keeps
+     * prepared; {@code heldBytes}: the router's limit on incomplete messages, which backends' count against too.
+     */
+    public ServerConnector(Vertx vertx, int maxMessageBytes, Duration timeout, ServerTls tls, int maxPreparedStatements,
+                           HeldBytes heldBytes) {
         this.vertx = vertx;
+        this.heldBytes = heldBytes;
         this.maxPreparedStatements = maxPreparedStatements;
         this.maxMessageBytes = maxMessageBytes;
         this.timeout = timeout;
@@ -131,7 +138,7 @@ public final class ServerConnector {
         private final String user;
         private final BackendCredentials credentials;
         private final Promise<ServerConnection> result;
-        private final FrameReader reader = new FrameReader(new MessageDecoder(maxMessageBytes));
+        private final FrameReader reader = new FrameReader(new MessageDecoder(maxMessageBytes), heldBytes);
         private final Map<String, String> reported = new HashMap<>();
         private ScramClientExchange scram;
         private int processId;

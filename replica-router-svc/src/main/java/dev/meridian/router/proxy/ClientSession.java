@@ -71,7 +71,7 @@ final class ClientSession implements ServerConnection.Owner {
         this.writer = new ChannelWriter(socket);
         this.context = Vertx.currentContext();
         this.decoder = new MessageDecoder(runtime.config().listen().maxMessageBytes());
-        this.reader = new FrameReader(decoder);
+        this.reader = new FrameReader(decoder, runtime.heldBytes());
         this.relay = new StatementRelay(runtime, pools, this);
     }
 
@@ -87,11 +87,17 @@ final class ClientSession implements ServerConnection.Owner {
     }
 
     private void onClientData(Buffer data) {
+        if (phase instanceof Closed) {
+            return;
+        }
         try {
             reader.append(data);
             drain();
         } finally {
-            reader.keepUnread();
+            if (!reader.keepUnread()) {
+                fatal("53200", "out of memory: the router holds as many bytes of incomplete messages as it may ("
+                        + runtime.heldBytes().limit() + ", meridian.router.listen.max-held-bytes)");
+            }
         }
     }
 
@@ -292,6 +298,7 @@ final class ClientSession implements ServerConnection.Owner {
             runtime.cancels().remove(key[0], key[1]);
         }
         relay.clientGone();
+        reader.release();
         socket.close();
     }
 

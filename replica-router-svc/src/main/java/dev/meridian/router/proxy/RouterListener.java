@@ -30,7 +30,7 @@ final class RouterListener extends AbstractVerticle {
     public void start(Promise<Void> started) {
         RouterConfig config = runtime.config();
         ServerConnector connector = new ServerConnector(vertx, config.listen().maxMessageBytes(), config.pool().connectTimeout(),
-                runtime.serverTls(), config.pool().maxPreparedStatements());
+                runtime.serverTls(), config.pool().maxPreparedStatements(), runtime.heldBytes());
         int perLoop = Math.max(1, (config.pool().size() + runtime.loops() - 1) / runtime.loops());
         pools = new LoopPools(vertx, connector, perLoop, config.pool().acquireTimeout(), runtime.metrics()::pool);
         long every = Math.max(1000, Math.min(config.pool().idleTimeout().toMillis() / 2, 30_000));

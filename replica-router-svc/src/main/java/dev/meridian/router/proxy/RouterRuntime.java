@@ -10,6 +10,7 @@ import dev.meridian.router.auth.Userlist;
 import dev.meridian.router.config.BackendAddress;
 import dev.meridian.router.config.RouterConfig;
 import dev.meridian.router.pool.ServerTls;
+import dev.meridian.router.wire.HeldBytes;
 import dev.meridian.router.probe.BackendCluster;
 import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.probe.BackendProber;
@@ -72,6 +73,7 @@ public class RouterRuntime {
     private RouterMetrics metrics;
     private BackendProber prober;
     private ServerTls serverTls;
+    private HeldBytes heldBytes;
     /** The auth query's pools, one per backend that has been the writer. */
     private final Map<BackendNode, Pool> authPools = new ConcurrentHashMap<>();
     private final CancelRegistry cancels = new CancelRegistry();
@@ -87,6 +89,8 @@ public class RouterRuntime {
             replicas.add(BackendAddress.parse("replica-" + (i + 1), urls.get(i)));
         }
         serverTls = ServerTls.parse(config.pool().serverTls(), config.pool().serverTlsCa());
+        long heldLimit = config.listen().maxHeldBytes();
+        heldBytes = new HeldBytes(heldLimit > 0 ? heldLimit : Runtime.getRuntime().maxMemory() / 4);
         cluster = new BackendCluster(primary, replicas);
         classifier = new StatementClassifier(config.routing().writingFunctions()
                 .map(list -> (java.util.Set<String>) new HashSet<>(list)).orElse(StatementClassifier.DEFAULT_WRITING_FUNCTIONS));
@@ -171,6 +175,11 @@ public class RouterRuntime {
 
     public RouterMetrics metrics() {
         return metrics;
+    }
+
+    /** The limit on bytes of incomplete messages, shared by every client and server connection. */
+    public HeldBytes heldBytes() {
+        return heldBytes;
     }
 
     /** TLS to backends, for server connections, prober and auth query alike. */

@@ -13,15 +13,27 @@ import java.nio.ByteBuffer;
 public final class FrameReader {
 
     private final MessageDecoder decoder;
+    private final HeldBytes budget;
     private final Buffer empty = Buffer.buffer(0);
     private Buffer buffer = empty;
+    /** The buffer is this reader's own copy (not the caller's chunk), so it may grow and stay. */
+    private boolean owned;
+    /** Bytes of {@link #budget} this reader holds. */
+    private long charged;
     private int position;
     private ByteBuffer view;
     private int frameStart;
     private int frameLength;
 
+    /** A reader whose held bytes count against nothing (connections in their startup handshake). */
     public FrameReader(MessageDecoder decoder) {
+        this(decoder, null);
+    }
+
+    /** A reader whose incomplete messages count against {@code budget} ({@link #keepUnread()}). */
+    public FrameReader(MessageDecoder decoder, HeldBytes budget) {
         this.decoder = decoder;
+        this.budget = budget;
     }
 
     public void append(Buffer data) {
@@ -31,13 +43,15 @@ public final class FrameReader {
         }
         if (position == buffer.length()) {
             buffer = data;
+            owned = false;
             position = 0;
-        } else {
-            if (position > 0) {
-                buffer = buffer.getBuffer(position, buffer.length());
-                position = 0;
-            }
+        } else if (owned) {
+            // A message arriving in many reads is appended to one growing copy, not copied whole each time.
             buffer.appendBuffer(data);
+        } else {
+            buffer = buffer.getBuffer(position, buffer.length()).appendBuffer(data);
+            owned = true;
+            position = 0;
         }
     }
 
@@ -107,15 +121,61 @@ public final class FrameReader {
     /**
      * The bytes given to {@link #append} stop being valid ({@link DirectReads}): what is still unread
      * is copied, what was read is dropped. Message views handed out before are invalid after this.
+     * False, with the unread bytes dropped, when keeping them would take the router past its limit
+     * on held bytes: the caller ends the connection (53200).
      */
-    public void keepUnread() {
+    public boolean keepUnread() {
         if (view != null) {
             position += view.position();
             view = null;
         }
         int unread = buffer.length() - position;
-        buffer = unread == 0 ? empty : Buffer.buffer(unread).appendBuffer(buffer, position, unread);
+        if (!charge(unread)) {
+            buffer = empty;
+            owned = false;
+            position = 0;
+            return false;
+        }
+        if (unread == 0) {
+            buffer = empty;
+            owned = false;
+            position = 0;
+        } else if (!owned || position > buffer.length() / 2) {
+            // Compacted once most of a copy has been read; a copy kept growing otherwise.
+            buffer = Buffer.buffer(Math.max(unread, 2048)).appendBuffer(buffer, position, unread);
+            owned = true;
+            position = 0;
+        }
+        return true;
+    }
+
+    /** Holds {@code bytes} of the budget in place of what was held; false if the budget has not that much left. */
+    private boolean charge(long bytes) {
+        if (budget == null || bytes == charged) {
+            return true;
+        }
+        if (bytes > charged && !budget.tryHold(bytes - charged)) {
+            budget.release(charged);
+            charged = 0;
+            return false;
+        }
+        if (bytes < charged) {
+            budget.release(charged - bytes);
+        }
+        charged = bytes;
+        return true;
+    }
+
+    /** The connection is gone: what it held goes back to the budget. */
+    public void release() {
+        if (budget != null && charged > 0) {
+            budget.release(charged);
+        }
+        charged = 0;
+        buffer = empty;
+        owned = false;
         position = 0;
+        view = null;
     }
 
     /** Bytes waiting for the rest of their message. */

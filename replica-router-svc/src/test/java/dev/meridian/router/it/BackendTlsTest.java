@@ -10,6 +10,7 @@ import dev.meridian.router.pool.ServerTls;
 import dev.meridian.router.probe.BackendCluster;
 import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.probe.BackendProber;
+import dev.meridian.router.wire.HeldBytes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
@@ -71,7 +72,7 @@ class BackendTlsTest {
     private ServerConnection connect(ServerTls tls, BackendNode node) throws Exception {
         CompletableFuture<ServerConnection> opened = new CompletableFuture<>();
         BackendAddress address = node.address();
-        vertx.getOrCreateContext().runOnContext(v -> new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5), tls, 200)
+        vertx.getOrCreateContext().runOnContext(v -> new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5), tls, 200, new HeldBytes(1 << 26))
                 .connect(node, address.database(), address.user(), BackendCredentials.password(address.password())).onComplete(done -> {
                     if (done.succeeded()) {
                         opened.complete(done.result());

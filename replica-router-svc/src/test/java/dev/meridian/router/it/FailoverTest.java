@@ -14,6 +14,7 @@ import dev.meridian.router.probe.BackendProber;
 import dev.meridian.router.routing.Consistency;
 import dev.meridian.router.routing.TargetSelector;
 import dev.meridian.router.routing.WriteLedger;
+import dev.meridian.router.wire.HeldBytes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -143,7 +144,7 @@ class FailoverTest {
         BackendPool[] pool = new BackendPool[1];
         loop.runOnContext(v -> {
             pool[0] = new BackendPool(new BackendPool.Key(fencedServer, "postgres", "postgres"),
-                    BackendCredentials.password("unused"), 2, new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5), PREFER_TLS, 200),
+                    BackendCredentials.password("unused"), 2, new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5), PREFER_TLS, 200, new HeldBytes(1 << 26)),
                     vertx, Duration.ofSeconds(5), new PoolGauges());
             pool[0].acquire().compose(lent -> pool[0].acquire().map(idle -> {
                 pool[0].release(idle);

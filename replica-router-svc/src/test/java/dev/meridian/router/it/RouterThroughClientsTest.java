@@ -52,6 +52,7 @@ import static dev.meridian.router.it.LocalPostgres.viaRouter;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,6 +72,9 @@ class RouterThroughClientsTest {
 
     @Inject
     RuntimeFlags flags;
+
+    @Inject
+    dev.meridian.router.proxy.RouterRuntime runtime;
 
     @BeforeAll
     static void table() throws SQLException {
@@ -346,6 +350,45 @@ class RouterThroughClientsTest {
         SQLException error = assertThrows(SQLException.class, () -> LocalPostgres.connect(
                 "jdbc:postgresql://127.0.0.1:" + ROUTER + "/no_such_db", "meridian", "meridian"));
         assertEquals("3D000", error.getSQLState());
+    }
+
+    @Test
+    void clientsSendingLargeMessagesShareOneLimitAndOnlyTheOneBeyondItIsClosed() throws Exception {
+        // The test router may hold 8 MiB of incomplete messages in all (application.properties).
+        byte[] text = ("select length('" + "x".repeat(5_000_000) + "')\0").getBytes(StandardCharsets.US_ASCII);
+        byte[] message = ByteBuffer.allocate(5 + text.length).put((byte) 'Q').putInt(4 + text.length).put(text).array();
+        try (Connection bystander = viaRouter(); RawClient first = new RawClient(ROUTER); RawClient second = new RawClient(ROUTER)) {
+            first.login("meridian", "meridian");
+            second.login("meridian", "meridian");
+
+            // given: 4 MB of one client's message held, waiting for the rest
+            first.send(java.util.Arrays.copyOfRange(message, 0, 4_000_000));
+            await().atMost(Duration.ofSeconds(10)).until(() -> runtime.heldBytes().held() >= 4_000_000);
+
+            // when: another client's 5 MB would take the router past 8 MiB
+            second.send(java.util.Arrays.copyOfRange(message, 0, 5_000_000));
+
+            // then: that one is refused as PostgreSQL refuses what it cannot hold, and only that one
+            RawClient.Reply refused = second.readUntilError();
+            assertNotNull(refused);
+            assertEquals("53200", refused.field('C'));
+            assertTrue(second.closedByPeer());
+            first.send(java.util.Arrays.copyOfRange(message, 4_000_000, message.length));
+            String length = null;
+            for (RawClient.Reply reply = first.read(); reply.type() != 'Z'; reply = first.read()) {
+                assertNotEquals('E', reply.type(), "first client: " + new String(reply.body(), StandardCharsets.UTF_8));
+                if (reply.type() == 'D') {
+                    ByteBuffer row = ByteBuffer.wrap(reply.body());
+                    row.getShort();
+                    byte[] value = new byte[row.getInt()];
+                    row.get(value);
+                    length = new String(value, StandardCharsets.US_ASCII);
+                }
+            }
+            assertEquals("5000000", length);
+            assertEquals("1", scalar(bystander, "select 1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> runtime.heldBytes().held() == 0);
+        }
     }
 
     @Test
