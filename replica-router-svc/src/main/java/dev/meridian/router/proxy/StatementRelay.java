@@ -84,6 +84,8 @@ final class StatementRelay {
 
     /** Reply bytes are held for a retryable read up to this size, then it streams and cannot be retried. */
     static final int MAX_HELD_REPLY_BYTES = 64 * 1024;
+    /** Backend rows and COPY data longer than this are streamed, not held whole (the longest read is 64 KiB). */
+    static final int STREAMED_MESSAGE_BYTES = 64 * 1024;
 
     StatementRelay(RouterRuntime runtime, LoopPools pools, ClientSession session) {
         this.runtime = runtime;
@@ -350,7 +352,7 @@ final class StatementRelay {
             reply(BackendMessages.error("ERROR", state, cause.getMessage()), BackendMessages.readyForQuery(status));
             return;
         }
-        failed.clear();
+        // Backends that failed this statement stay excluded until it is answered (see fromServer).
         attach(pool, result.result(), read);
         retryable = read && deferredBegin == null ? steps : null;
         send(steps);
@@ -520,7 +522,31 @@ final class StatementRelay {
         try {
             reader.append(data);
             BackendMessage message;
-            while ((message = reader.nextBackend()) != null) {
+            while (true) {
+                if (reader.passing()) {
+                    int passed = reader.pass();
+                    if (passed > 0 && !reader.passingDropped()) {
+                        if (reader.passStart() != runEnd) {
+                            out = appendRun(out, reader.buffer(), runStart, runEnd);
+                            runStart = reader.passStart();
+                            runEnd = runStart;
+                        }
+                        runEnd += passed;
+                    }
+                    if (reader.passing()) {
+                        break;
+                    }
+                    continue;
+                }
+                if (passesThrough(reader)) {
+                    // Its verdict depends on its type and place only: forwarded as it arrives, never held.
+                    ResponseSequencer.Verdict verdict = responses.accept(reader.peekType(), connection.prepared());
+                    reader.beginPassing(1 + reader.peekLength(), verdict != ResponseSequencer.Verdict.FORWARD);
+                    continue;
+                }
+                if ((message = reader.nextBackend()) == null) {
+                    break;
+                }
                 byte type = message.type();
                 ResponseSequencer.Verdict verdict = responses.accept(type, connection.prepared());
                 if (verdict == ResponseSequencer.Verdict.FORWARD && reader.frameStart() == runEnd) {
@@ -570,13 +596,27 @@ final class StatementRelay {
         if (out.length() > 0) {
             // A reply has reached the client: the statement can no longer be retried elsewhere.
             retryable = null;
+            failed.clear();
             session.write(out);
             if (session.writeQueueFull()) {
                 DirectReads.pause(connection.socket());
                 session.socket().drainHandler(v -> DirectReads.resume(connection.socket()));
             }
         }
+        if (!failed.isEmpty() && responses.idle()) {
+            failed.clear();
+        }
         releaseIfIdle();
+    }
+
+    /**
+     * A row or COPY data message too large to hold comfortably is at the front: the router needs
+     * nothing from inside either, so it streams them (a 100 MB bytea value passes, however small
+     * max-message-bytes and max-held-bytes are), as PgBouncer does.
+     */
+    private static boolean passesThrough(FrameReader reader) {
+        byte type = reader.peekType();
+        return (type == 'D' || type == 'd') && reader.peekLength() > STREAMED_MESSAGE_BYTES;
     }
 
     private void releaseHeld() {
@@ -677,14 +717,18 @@ final class StatementRelay {
         connection.node().errored();
         responses.clear();
         if (again != null && !session.closed()) {
-            // A read whose backend went away before answering anything: run it elsewhere.
+            // A read whose backend went away before answering anything: run it elsewhere, once on
+            // each backend at most (a statement that every backend dies of must not go round forever).
             failed.add(connection.node());
-            runtime.metrics().retried();
-            toServer = null;
             BackendNode next = runtime.selector().forRead(scope, failed);
-            acquire(next, again, true, false);
-            flush();
-            return;
+            if (!failed.contains(next)) {
+                runtime.metrics().retried();
+                toServer = null;
+                acquire(next, again, true, false);
+                flush();
+                return;
+            }
+            failed.clear();
         }
         if (nothingInFlight && !pinned) {
             // Nothing was asked of it and no transaction or session state lived there: the client lost

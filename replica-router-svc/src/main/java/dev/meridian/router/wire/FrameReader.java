@@ -21,6 +21,10 @@ public final class FrameReader {
     /** Bytes of {@link #budget} this reader holds. */
     private long charged;
     private int position;
+    /** Bytes of a message being passed through (not held), still to come; see {@link #beginPassing}. */
+    private long passing;
+    private boolean passingDropped;
+    private int passStart;
     private ByteBuffer view;
     private int frameStart;
     private int frameLength;
@@ -37,10 +41,7 @@ public final class FrameReader {
     }
 
     public void append(Buffer data) {
-        if (view != null) {
-            position += view.position();
-            view = null;
-        }
+        settle();
         if (position == buffer.length()) {
             buffer = data;
             owned = false;
@@ -86,6 +87,65 @@ public final class FrameReader {
         return message;
     }
 
+    /** The type of the message at the front, or 0 when fewer than 5 bytes are there. */
+    public byte peekType() {
+        int at = readAt();
+        return buffer.length() - at >= 5 ? buffer.getByte(at) : 0;
+    }
+
+    /** The length field (including itself) of the message at the front, or -1 when fewer than 5 bytes are there. */
+    public long peekLength() {
+        int at = readAt();
+        return buffer.length() - at >= 5 ? Integer.toUnsignedLong(buffer.getInt(at + 1)) : -1;
+    }
+
+    /** Where the next message starts in the buffer (the view, kept for the next message, is not given up). */
+    private int readAt() {
+        return view == null ? position : position + view.position();
+    }
+
+    /**
+     * The message at the front ({@code frameBytes} in all, type byte included) is not held whole:
+     * its bytes are handed out as they arrive by {@link #pass()}, to be forwarded or, if {@code
+     * dropped}, discarded. For large rows and COPY data, whose content the router never needs.
+     */
+    public void beginPassing(long frameBytes, boolean dropped) {
+        passing = frameBytes;
+        passingDropped = dropped;
+    }
+
+    /** A message is being passed through and has bytes still to come. */
+    public boolean passing() {
+        return passing > 0;
+    }
+
+    public boolean passingDropped() {
+        return passingDropped;
+    }
+
+    /** Consumes what is here of the message being passed through: that many bytes from {@link #passStart()}. */
+    public int pass() {
+        settle();
+        int here = (int) Math.min(passing, buffer.length() - position);
+        passStart = position;
+        position += here;
+        passing -= here;
+        return here;
+    }
+
+    /** Where the bytes of the last {@link #pass()} start in {@link #buffer()}. */
+    public int passStart() {
+        return passStart;
+    }
+
+    /** Folds the view's progress into the position, so the buffer can be read at it directly. */
+    private void settle() {
+        if (view != null) {
+            position += view.position();
+            view = null;
+        }
+    }
+
     /** Bytes of the startup phase, which has untyped packets: the unread bytes as a buffer view. */
     public ByteBuffer unread() {
         if (view == null) {
@@ -96,10 +156,7 @@ public final class FrameReader {
 
     /** After reading from {@link #unread()} directly: marks what was consumed. */
     public void consumedUnread() {
-        if (view != null) {
-            position += view.position();
-            view = null;
-        }
+        settle();
     }
 
     public boolean hasUnread() {
@@ -125,10 +182,7 @@ public final class FrameReader {
      * on held bytes: the caller ends the connection (53200).
      */
     public boolean keepUnread() {
-        if (view != null) {
-            position += view.position();
-            view = null;
-        }
+        settle();
         int unread = buffer.length() - position;
         if (!charge(unread)) {
             buffer = empty;

@@ -76,6 +76,9 @@ class RouterThroughClientsTest {
     @Inject
     dev.meridian.router.proxy.RouterRuntime runtime;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @BeforeAll
     static void table() throws SQLException {
         try (Connection connection = superuser(PRIMARY); Statement statement = connection.createStatement()) {
@@ -388,6 +391,37 @@ class RouterThroughClientsTest {
             assertEquals("5000000", length);
             assertEquals("1", scalar(bystander, "select 1"));
             await().atMost(Duration.ofSeconds(10)).until(() -> runtime.heldBytes().held() == 0);
+        }
+    }
+
+    @Test
+    void aValueLargerThanTheRouterMayHoldStreamsThroughIntact() throws Exception {
+        // 20 MB in one DataRow, past the test router's 8 MiB limit on held bytes: it is passed on as it arrives.
+        try (Connection connection = viaRouter(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("select v, md5(v) from (select repeat('ab', 10000000) || 'end' as v) t")) {
+            rows.next();
+            String value = rows.getString(1);
+            assertEquals(20_000_003, value.length());
+            java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+            assertEquals(rows.getString(2), java.util.HexFormat.of().formatHex(md5.digest(value.getBytes(StandardCharsets.US_ASCII))));
+        }
+        assertEquals(0, runtime.heldBytes().held());
+    }
+
+    @Test
+    void aReadThatEveryBackendFailsIsTriedOnEachOnceAndThenReported() throws Exception {
+        // A 10 MB error message is not streamed and is more than the test router may hold (8 MiB):
+        // each backend's connection is closed before anything reached the client, as if it died.
+        double retriesBefore = meters.counter(dev.meridian.platform.metrics.MeterNames.of("router", "read_retries")).count();
+        try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
+            SQLException lost = assertThrows(SQLException.class, () -> statement.executeQuery("select repeat('e', 10000000)::int"));
+            assertEquals("08006", lost.getSQLState(), lost.getMessage());
+        }
+        double retries = meters.counter(dev.meridian.platform.metrics.MeterNames.of("router", "read_retries")).count() - retriesBefore;
+        assertTrue(retries >= 1 && retries <= 2, "one try per backend: " + retries + " retries");
+        assertEquals(0, runtime.heldBytes().held());
+        try (Connection after = viaRouter()) {
+            assertEquals("1", scalar(after, "select 1"));
         }
     }
 
