@@ -117,8 +117,7 @@ public final class ServerConnector {
             } else if (answer.getByte(0) == 'N' && !tls.required()) {
                 negotiated.tryComplete();
             } else if (answer.getByte(0) == 'N') {
-                negotiated.tryFail(new BackendError("08006", node.name() + " does not accept TLS, and server TLS is "
-                        + tls.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+                negotiated.tryFail(new BackendError("08006", node.name() + " does not accept TLS, and server TLS is " + tls.modeName()));
             } else {
                 negotiated.tryFail(new BackendError("08P01", node.name() + " answered SSLRequest with neither S nor N"));
             }

@@ -37,7 +37,7 @@ public record ServerTls(Mode mode, Optional<Path> ca) {
 
     public ServerTls {
         if ((mode == Mode.VERIFY_CA || mode == Mode.VERIFY_FULL) && ca.isEmpty()) {
-            throw new IllegalArgumentException("server TLS mode " + key(mode) + " needs the CA certificates to verify against (ROUTER_SERVER_TLS_CA)");
+            throw new IllegalArgumentException("server TLS mode " + modeName(mode) + " needs the CA certificates to verify against (ROUTER_SERVER_TLS_CA)");
         }
     }
 
@@ -80,7 +80,12 @@ public record ServerTls(Mode mode, Optional<Path> ca) {
         return options;
     }
 
-    private static String key(Mode mode) {
+    /** The mode as it is configured: {@code verify-full}, not VERIFY_FULL. */
+    public String modeName() {
+        return modeName(mode);
+    }
+
+    private static String modeName(Mode mode) {
         return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

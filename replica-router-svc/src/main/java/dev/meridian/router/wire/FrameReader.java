@@ -185,15 +185,11 @@ public final class FrameReader {
         settle();
         int unread = buffer.length() - position;
         if (!charge(unread)) {
-            buffer = empty;
-            owned = false;
-            position = 0;
+            dropUnread();
             return false;
         }
         if (unread == 0) {
-            buffer = empty;
-            owned = false;
-            position = 0;
+            dropUnread();
         } else if (!owned || position > buffer.length() / 2) {
             // Compacted once most of a copy has been read; a copy kept growing otherwise.
             buffer = Buffer.buffer(Math.max(unread, 2048)).appendBuffer(buffer, position, unread);
@@ -226,10 +222,15 @@ public final class FrameReader {
             budget.release(charged);
         }
         charged = 0;
+        view = null;
+        dropUnread();
+    }
+
+    /** Nothing unread: the (possibly large) copy goes, the shared empty buffer takes its place. */
+    private void dropUnread() {
         buffer = empty;
         owned = false;
         position = 0;
-        view = null;
     }
 
     /** Bytes waiting for the rest of their message. */

@@ -397,7 +397,8 @@ class RouterThroughClientsTest {
     @Test
     void aValueLargerThanTheRouterMayHoldStreamsThroughIntact() throws Exception {
         // 20 MB in one DataRow, past the test router's 8 MiB limit on held bytes: it is passed on as it arrives.
-        try (Connection connection = viaRouter(); Statement statement = connection.createStatement();
+        // A socket timeout, so that a router that never answers fails the test instead of hanging it.
+        try (Connection connection = viaRouter("&socketTimeout=60"); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("select v, md5(v) from (select repeat('ab', 10000000) || 'end' as v) t")) {
             rows.next();
             String value = rows.getString(1);
@@ -413,7 +414,7 @@ class RouterThroughClientsTest {
         // A 10 MB error message is not streamed and is more than the test router may hold (8 MiB):
         // each backend's connection is closed before anything reached the client, as if it died.
         double retriesBefore = meters.counter(dev.meridian.platform.metrics.MeterNames.of("router", "read_retries")).count();
-        try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
+        try (Connection connection = viaRouter("&socketTimeout=60"); Statement statement = connection.createStatement()) {
             SQLException lost = assertThrows(SQLException.class, () -> statement.executeQuery("select repeat('e', 10000000)::int"));
             assertEquals("08006", lost.getSQLState(), lost.getMessage());
         }
