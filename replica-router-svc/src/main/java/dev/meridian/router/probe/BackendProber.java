@@ -3,16 +3,15 @@ package dev.meridian.router.probe;
 import dev.meridian.platform.breaker.Breaker;
 import dev.meridian.platform.breaker.CircuitBreakers;
 import dev.meridian.router.config.RouterConfig;
+import dev.meridian.router.pool.QueryPools;
 import dev.meridian.router.pool.ServerTls;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 
@@ -86,7 +85,7 @@ public final class BackendProber implements AutoCloseable {
                     .setDatabase(address.database()).setUser(address.user()).setPassword(address.password())
                     .setConnectTimeout((int) settings.timeout().toMillis())
                     .addProperty("application_name", "meridian-router-prober");
-            pools.put(node, PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(tls.configure(connect)).using(vertx).build());
+            pools.put(node, QueryPools.create(vertx, tls, connect));
             streaks.put(node, new int[2]);
             inFlight.put(node, new AtomicBoolean());
         }

@@ -9,6 +9,7 @@ import dev.meridian.router.auth.CredentialSource;
 import dev.meridian.router.auth.Userlist;
 import dev.meridian.router.config.BackendAddress;
 import dev.meridian.router.config.RouterConfig;
+import dev.meridian.router.pool.QueryPools;
 import dev.meridian.router.pool.ServerTls;
 import dev.meridian.router.wire.HeldBytes;
 import dev.meridian.router.probe.BackendCluster;
@@ -154,7 +155,7 @@ public class RouterRuntime {
         BackendAddress address = writer.address();
         PgConnectOptions connect = new PgConnectOptions().setHost(address.host()).setPort(address.port())
                 .setDatabase(address.database()).setUser(role[0]).setPassword(role.length > 1 ? role[1] : null);
-        return PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(serverTls.configure(connect)).using(vertx).build();
+        return QueryPools.create(vertx, serverTls, connect.setConnectTimeout((int) config.pool().connectTimeout().toMillis()));
     }
 
     public BackendCluster cluster() {
