@@ -79,6 +79,14 @@ public interface RouterConfig {
         /** A client must finish startup and authentication within this time. */
         @WithDefault("15s")
         Duration loginTimeout();
+
+        /**
+         * At shutdown, connected clients may finish their transactions for this long (new ones are
+         * refused with 57P03, each one let go with 57P01 as its transaction ends); then whoever is
+         * left is closed. Keep it below the pod's terminationGracePeriodSeconds (30 s by default).
+         */
+        @WithDefault("${ROUTER_SHUTDOWN_TIMEOUT:20s}")
+        Duration shutdownTimeout();
     }
 
     interface Auth {

@@ -22,6 +22,7 @@ import io.vertx.core.net.NetSocket;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One client connection: startup and authentication, then the proxying loop. Statements are
@@ -31,6 +32,11 @@ import java.util.Optional;
  * {@link ResponseSequencer}). Everything runs on the client's event loop.
  */
 final class ClientSession implements ServerConnection.Owner {
+
+    /** admin_shutdown, as PostgreSQL's sessions get it when the server stops. */
+    static final String SHUTTING_DOWN = "57P01";
+    /** cannot_connect_now, as PostgreSQL answers a login while it shuts down. */
+    static final String SHUTTING_DOWN_NEW = "57P03";
 
     private sealed interface Phase permits AwaitingStartup, Authenticating, LoggingIn, Ready, Closed {
     }
@@ -58,14 +64,17 @@ final class ClientSession implements ServerConnection.Owner {
     private final MessageDecoder decoder;
     private final FrameReader reader;
     private final StatementRelay relay;
+    /** The sessions of this event loop, for the drain at shutdown. */
+    private final Set<ClientSession> loopSessions;
     private Phase phase = new AwaitingStartup();
     private boolean counted;
     private int[] key;
     private long loginTimer = -1;
     private boolean secured;
 
-    ClientSession(RouterRuntime runtime, LoopPools pools, NetSocket socket) {
+    ClientSession(RouterRuntime runtime, LoopPools pools, NetSocket socket, Set<ClientSession> loopSessions) {
         this.runtime = runtime;
+        this.loopSessions = loopSessions;
         this.pools = pools;
         this.socket = socket;
         this.writer = new ChannelWriter(socket);
@@ -76,6 +85,7 @@ final class ClientSession implements ServerConnection.Owner {
     }
 
     void start() {
+        loopSessions.add(this);
         DirectReads.handle(socket, this::onClientData);
         socket.closeHandler(v -> close());
         socket.exceptionHandler(e -> socket.close());
@@ -133,6 +143,7 @@ final class ClientSession implements ServerConnection.Owner {
             fatal(e.sqlState(), e.getMessage());
         }
         relay.flush();
+        endIfDraining();
     }
 
     private boolean readStartup() {
@@ -170,6 +181,10 @@ final class ClientSession implements ServerConnection.Owner {
     }
 
     private void beginLogin(StartupPacket.Startup startup) {
+        if (runtime.draining()) {
+            fatal(SHUTTING_DOWN_NEW, "the router is shutting down");
+            return;
+        }
         counted = true;
         if (runtime.clients().incrementAndGet() > runtime.config().listen().maxClients()) {
             fatal("53300", "sorry, too many clients already");
@@ -225,6 +240,10 @@ final class ClientSession implements ServerConnection.Owner {
             fatal(cause instanceof BackendError e && e.sqlState() != null ? e.sqlState() : "08006", cause.getMessage());
             return;
         }
+        if (runtime.draining()) {
+            fatal(SHUTTING_DOWN_NEW, "the router is shutting down");
+            return;
+        }
         runtime.vertx().cancelTimer(loginTimer);
         key = runtime.cancels().register(this);
         Buffer out = Buffer.buffer();
@@ -268,11 +287,29 @@ final class ClientSession implements ServerConnection.Owner {
     @Override
     public void onServerData(ServerConnection connection, Buffer data) {
         relay.fromServer(connection, data);
+        endIfDraining();
     }
 
     @Override
     public void onServerClosed(ServerConnection connection) {
         relay.serverClosed(connection);
+    }
+
+    /**
+     * While the router drains, a client is let go between transactions, never inside one: told
+     * why, as PostgreSQL's own shutdown tells its sessions, and closed. Its next statement, which
+     * the router has not read, was not run.
+     */
+    void endIfDraining() {
+        if (runtime.draining() && phase instanceof Ready && relay.betweenTransactions() && !reader.hasUnread()) {
+            fatal(SHUTTING_DOWN, "terminating connection because the router is shutting down");
+        }
+    }
+
+    /** At the end of the drain: whoever is still in a transaction loses it. */
+    void endNow() {
+        fatal(SHUTTING_DOWN, "terminating connection because the router is shutting down"
+                + (phase instanceof Ready && !relay.betweenTransactions() ? " (its transaction outlasted the shutdown timeout)" : ""));
     }
 
     /** FATAL ErrorResponse, then the connection closes. */
@@ -290,6 +327,7 @@ final class ClientSession implements ServerConnection.Owner {
             return;
         }
         phase = new Closed();
+        loopSessions.remove(this);
         runtime.vertx().cancelTimer(loginTimer);
         if (counted) {
             runtime.clients().decrementAndGet();

@@ -3,9 +3,14 @@ package dev.meridian.router.proxy;
 import dev.meridian.router.config.RouterConfig;
 import dev.meridian.router.pool.ServerConnector;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The PostgreSQL wire listener on one event loop. Every listener binds the same port (Vert.x
@@ -17,6 +22,8 @@ final class RouterListener extends AbstractVerticle {
     private static final long FENCE_CHECK_MILLIS = 500;
 
     private final RouterRuntime runtime;
+    /** Touched on this listener's event loop only. */
+    private final Set<ClientSession> sessions = new HashSet<>();
     private NetServer server;
     private LoopPools pools;
     private long evictTimer = -1;
@@ -48,8 +55,23 @@ final class RouterListener extends AbstractVerticle {
                             new IllegalArgumentException("meridian.router.listen.tls-certificate needs tls-key")).toString()));
         }
         server = vertx.createNetServer(options);
-        server.connectHandler(socket -> new ClientSession(runtime, pools, socket).start());
+        server.connectHandler(socket -> new ClientSession(runtime, pools, socket, sessions).start());
         server.listen().<Void>mapEmpty().onComplete(started);
+    }
+
+    /** At the start of the drain: every client between transactions is let go at once, the others as their transactions end. */
+    void endSessionsBetweenTransactions() {
+        context.runOnContext(v -> List.copyOf(sessions).forEach(ClientSession::endIfDraining));
+    }
+
+    /** At the end of the drain: every client left, in a transaction or still logging in. */
+    Future<Void> endAllSessions() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            List.copyOf(sessions).forEach(ClientSession::endNow);
+            done.complete();
+        });
+        return done.future();
     }
 
     @Override

@@ -25,17 +25,17 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -80,6 +80,8 @@ public class RouterRuntime {
     private final CancelRegistry cancels = new CancelRegistry();
     private final AtomicInteger clients = new AtomicInteger();
     private final List<String> deployments = new ArrayList<>();
+    private final List<RouterListener> listeners = new ArrayList<>();
+    private volatile boolean draining;
     private int loops;
 
     void onStart(@Observes StartupEvent event) throws Exception {
@@ -119,22 +121,63 @@ public class RouterRuntime {
         int configured = config.listen().eventLoops();
         loops = configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < loops; i++) {
-            String id = vertx.deployVerticle(new RouterListener(this), new DeploymentOptions())
+            RouterListener listener = new RouterListener(this);
+            String id = vertx.deployVerticle(listener, new DeploymentOptions())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             deployments.add(id);
+            listeners.add(listener);
         }
         Log.infof("replica-router listening port=%d backends=%d consistency=%s pool_mode=%s loops=%d",
                 config.listen().port(), cluster.nodes().size(), selector.consistency().key(), config.pool().mode(), loops);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        for (String id : deployments) {
-            vertx.undeploy(id);
+        drain(config.listen().shutdownTimeout());
+        List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
+        try {
+            Future.join(undeployed).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Log.warnf("replica-router shutting down: listeners did not stop within 5 s: %s", e.toString());
         }
         if (prober != null) {
             prober.close();
         }
         authPools.values().forEach(Pool::close);
+    }
+
+    /**
+     * Stops taking clients (57P03) and lets those connected finish their transactions, each let
+     * go (57P01) as its transaction ends, for at most {@code timeout}; then ends whoever is left.
+     * A rolling restart of the router then costs its clients a reconnect, not their transactions.
+     */
+    void drain(Duration timeout) {
+        draining = true;
+        long started = System.nanoTime();
+        Log.infof("replica-router shutting down: clients=%d may finish their transactions within %d ms", clients.get(), timeout.toMillis());
+        listeners.forEach(RouterListener::endSessionsBetweenTransactions);
+        try {
+            while (clients.get() > 0 && System.nanoTime() - started < timeout.toNanos()) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int left = clients.get();
+        if (left > 0) {
+            Log.warnf("replica-router shutting down: clients=%d still in a transaction after %d ms; closing them", left, timeout.toMillis());
+        }
+        List<Future<Void>> ended = listeners.stream().map(RouterListener::endAllSessions).toList();
+        try {
+            Future.join(ended).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Log.warnf("replica-router shutting down: event loops did not confirm the end of their sessions: %s", e.toString());
+        }
+        Log.infof("replica-router drained in %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** True from the start of shutdown: no new clients, each connected one let go at its next transaction boundary. */
+    public boolean draining() {
+        return draining;
     }
 
     private Userlist userlist() {

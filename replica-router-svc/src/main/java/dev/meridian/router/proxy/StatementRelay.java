@@ -685,6 +685,11 @@ final class StatementRelay {
         }
     }
 
+    /** No transaction open, nothing asked of a backend outstanding, nothing of the client's gathered or deferred. */
+    boolean betweenTransactions() {
+        return (server == null || quiet()) && deferredBegin == null && batch.isEmpty() && toServer == null && !blocked;
+    }
+
     /** Nothing asked of the server connection is outstanding and no transaction is open on it. */
     private boolean quiet() {
         return responses.idle() && !awaitingSync && serverStatus == 'I' && !copying;

@@ -1,13 +1,9 @@
 package dev.meridian.router.it;
 
-import dev.meridian.platform.breaker.CircuitBreakers;
-import dev.meridian.platform.flags.RuntimeFlags;
-import dev.meridian.router.config.RouterConfig;
 import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.proxy.StandaloneRouter;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.meridian.router.proxy.StandaloneRouters;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -37,19 +33,7 @@ class FailoverThroughRouterTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     @Inject
-    RouterConfig config;
-
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    RuntimeFlags flags;
-
-    @Inject
-    CircuitBreakers breakers;
-
-    @Inject
-    MeterRegistry registry;
+    StandaloneRouters routers;
 
     @Test
     void writesMoveToThePromotedStandbyAndSessionsOnTheOldPrimaryAreCut() throws Exception {
@@ -59,8 +43,8 @@ class FailoverThroughRouterTest {
                 statement.execute("CREATE ROLE meridian LOGIN PASSWORD 'meridian'");
                 statement.execute("CREATE DATABASE meridian OWNER meridian");
             }
-            try (StandaloneRouter router = StandaloneRouter.start(config, ThrowawayPostgres.url(servers.primaryPort),
-                    List.of(ThrowawayPostgres.url(servers.standbyPorts[0])), PORT, vertx, flags, breakers, registry)) {
+            try (StandaloneRouter router = routers.start(ThrowawayPostgres.url(servers.primaryPort),
+                    List.of(ThrowawayPostgres.url(servers.standbyPorts[0])), PORT)) {
                 BackendNode primary = router.cluster().nodes().get(0);
                 BackendNode standby = router.cluster().nodes().get(1);
                 try (Connection owner = client(); Statement statement = owner.createStatement()) {

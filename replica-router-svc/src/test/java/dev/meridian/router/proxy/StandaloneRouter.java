@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -29,9 +30,10 @@ public final class StandaloneRouter implements AutoCloseable {
     private StandaloneRouter() {
     }
 
-    public static StandaloneRouter start(RouterConfig base, String primaryUrl, List<String> replicaUrls, int port,
+    static StandaloneRouter start(RouterConfig base, String primaryUrl, List<String> replicaUrls, int port, Duration shutdownTimeout,
                                          Vertx vertx, RuntimeFlags flags, CircuitBreakers breakers, MeterRegistry registry) throws Exception {
-        RouterConfig.Listen listen = overriding(RouterConfig.Listen.class, base.listen(), Map.of("port", port));
+        RouterConfig.Listen listen = overriding(RouterConfig.Listen.class, base.listen(),
+                Map.of("port", port, "shutdownTimeout", shutdownTimeout));
         StandaloneRouter router = new StandaloneRouter();
         router.runtime.vertx = vertx;
         router.runtime.flags = flags;
@@ -47,6 +49,7 @@ public final class StandaloneRouter implements AutoCloseable {
         return runtime.cluster();
     }
 
+    /** Shuts it down as the application's router is at exit: it drains its clients first. */
     @Override
     public void close() {
         runtime.onStop(null);
