@@ -126,8 +126,15 @@ public final class ServerConnector {
         return negotiated.future();
     }
 
-    public NetClient netClient() {
-        return client;
+    /**
+     * CancelRequest for a backend's process, over TLS when server connections use it (after
+     * SSLRequest, as libpq 17 sends it): the cancel key is as secret as a password while its
+     * query runs. Fire and forget, as PostgreSQL answers a cancel with nothing.
+     */
+    public Future<Void> cancel(BackendNode node, int processId, int secretKey) {
+        return client.connect(node.address().port(), node.address().host()).compose(socket ->
+                negotiateTls(socket, node).compose(v -> socket.end(Buffers.of(FrontendMessages.cancelRequest(processId, secretKey))))
+                        .onFailure(e -> socket.close()));
     }
 
     /** The conversation up to the first ReadyForQuery. */

@@ -770,12 +770,8 @@ final class StatementRelay {
         if (connection == null) {
             return;
         }
-        var address = connection.node().address();
-        pools.connector().netClient().connect(address.port(), address.host()).onSuccess(socket -> {
-            Buffer cancel = Buffer.buffer(16).appendInt(16).appendInt(80_877_102)
-                    .appendInt(connection.processId()).appendInt(connection.secretKey());
-            socket.end(cancel);
-        });
+        pools.connector().cancel(connection.node(), connection.processId(), connection.secretKey())
+                .onFailure(e -> Log.infof("cancel request to backend=%s failed: %s", connection.node().name(), e.getMessage()));
     }
 
     private static void cString(Buffer out, String value) {

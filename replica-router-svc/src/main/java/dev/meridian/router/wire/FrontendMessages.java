@@ -28,6 +28,11 @@ public final class FrontendMessages {
         return ByteBuffer.allocate(8).putInt(8).putInt(StartupPacket.SSL_REQUEST).flip();
     }
 
+    /** CancelRequest for a backend's process, with the key from its BackendKeyData. */
+    public static ByteBuffer cancelRequest(int processId, int secretKey) {
+        return ByteBuffer.allocate(16).putInt(16).putInt(StartupPacket.CANCEL_REQUEST).putInt(processId).putInt(secretKey).flip();
+    }
+
     /** SASLInitialResponse: mechanism and the client-first-message. */
     public static ByteBuffer saslInitialResponse(String mechanism, String clientFirst) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();

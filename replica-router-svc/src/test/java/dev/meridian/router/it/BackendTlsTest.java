@@ -13,6 +13,9 @@ import dev.meridian.router.probe.BackendProber;
 import dev.meridian.router.wire.HeldBytes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import dev.meridian.router.wire.Buffers;
+import dev.meridian.router.wire.FrontendMessages;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +76,7 @@ class BackendTlsTest {
     private ServerConnection connect(ServerTls tls, BackendNode node) throws Exception {
         CompletableFuture<ServerConnection> opened = new CompletableFuture<>();
         BackendAddress address = node.address();
-        vertx.getOrCreateContext().runOnContext(v -> new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5), tls, 200, new HeldBytes(1 << 26))
+        vertx.getOrCreateContext().runOnContext(v -> connector(tls)
                 .connect(node, address.database(), address.user(), BackendCredentials.password(address.password())).onComplete(done -> {
                     if (done.succeeded()) {
                         opened.complete(done.result());
@@ -81,6 +85,10 @@ class BackendTlsTest {
                     }
                 }));
         return opened.get(30, TimeUnit.SECONDS);
+    }
+
+    private ServerConnector connector(ServerTls tls) {
+        return new ServerConnector(vertx, 1 << 20, Duration.ofSeconds(5), tls, 200, new HeldBytes(1 << 26));
     }
 
     private static BackendError refusal(ThrowingConnect connect) {
@@ -127,6 +135,70 @@ class BackendTlsTest {
         assertEquals("08006", error.sqlState());
         assertTrue(error.getMessage().contains("does not accept TLS"), error.getMessage());
         connect(tls("prefer"), local).close();
+    }
+
+    @Test
+    void cancelRequestsNegotiateTlsAsServerConnectionsDo() throws Exception {
+        // A TLS-only server: the cancel arrives after SSLRequest and the handshake, and stops the query.
+        assertEquals("57014", cancelledSleep(server("127.0.0.1", servers.primaryPort), tls("require"), tls("require")));
+        // A server in clear with TLS required: the cancel key is not sent at all, the query runs on;
+        // in prefer the same cancel goes in clear after the server's N, and stops it.
+        BackendNode local = new BackendNode(BackendAddress.parse("local", "postgresql://meridian:meridian@127.0.0.1:"
+                + LocalPostgres.PRIMARY + "/meridian"), true);
+        assertEquals("57014", cancelledSleep(local, tls("prefer"), tls("require"), tls("prefer")));
+    }
+
+    /**
+     * Runs {@code pg_sleep(30)} on a connection opened with {@code connectWith}, then sends a cancel
+     * with each of {@code cancelWith} in turn, every one but the last expected to leave the query
+     * running; the SQLSTATE the query ends with.
+     */
+    private String cancelledSleep(BackendNode node, ServerTls connectWith, ServerTls... cancelWith) throws Exception {
+        ServerConnection connection = connect(connectWith, node);
+        Buffer received = Buffer.buffer();
+        CompletableFuture<String> ended = new CompletableFuture<>();
+        connection.owner(new ServerConnection.Owner() {
+            @Override
+            public void onServerData(ServerConnection from, Buffer data) {
+                received.appendBuffer(data.copy());
+                String text = received.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+                int code = text.indexOf("\0C");
+                if (code >= 0 && text.length() >= code + 7) {
+                    ended.complete(text.substring(code + 2, code + 7));
+                }
+            }
+
+            @Override
+            public void onServerClosed(ServerConnection from) {
+                ended.complete("closed");
+            }
+        });
+        try {
+            connection.write(Buffers.of(FrontendMessages.query("SELECT pg_sleep(30)")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> sleeping(node, connection.processId()));
+            for (int i = 0; i < cancelWith.length; i++) {
+                CompletableFuture<Void> sent = new CompletableFuture<>();
+                connector(cancelWith[i]).cancel(node, connection.processId(), connection.secretKey())
+                        .onComplete(done -> sent.complete(null));
+                sent.get(10, TimeUnit.SECONDS);
+                if (i < cancelWith.length - 1) {
+                    Thread.sleep(500);
+                    assertTrue(sleeping(node, connection.processId()), "the query runs on: no cancel reached the server");
+                    assertFalse(ended.isDone());
+                }
+            }
+            return ended.get(10, TimeUnit.SECONDS);
+        } finally {
+            connection.close();
+        }
+    }
+
+    private static boolean sleeping(BackendNode node, int processId) throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:" + node.address().port() + "/postgres?sslmode=prefer";
+        try (Connection direct = LocalPostgres.connect(url, "postgres", "postgres")) {
+            return "1".equals(LocalPostgres.scalar(direct, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + processId
+                    + " AND state = 'active' AND query LIKE '%pg_sleep%'"));
+        }
     }
 
     @Test
