@@ -17,19 +17,22 @@ import java.util.function.Supplier;
  */
 public final class CredentialSource {
 
-    private final Userlist userlist;
+    private final Supplier<Userlist> userlist;
     private final Supplier<Pool> authPool;
     private final String authQuery;
 
-    /** {@code authPool}: the auth role's pool on the current writer; null without an auth query. */
-    public CredentialSource(Userlist userlist, Supplier<Pool> authPool, String authQuery) {
+    /**
+     * {@code userlist}: the list in force at each lookup (it may be reloaded); {@code authPool}: the
+     * auth role's pool on the current writer, null without an auth query.
+     */
+    public CredentialSource(Supplier<Userlist> userlist, Supplier<Pool> authPool, String authQuery) {
         this.userlist = userlist;
         this.authPool = authPool;
         this.authQuery = authQuery;
     }
 
     public Future<Optional<Credential>> lookup(String user) {
-        Optional<String> listed = userlist.secret(user);
+        Optional<String> listed = userlist.get().secret(user);
         if (listed.isPresent() || authPool == null) {
             return Future.succeededFuture(listed.map(secret -> new Credential(user, secret)));
         }

@@ -98,6 +98,10 @@ public interface RouterConfig {
         @WithDefault("${ROUTER_USERLIST:}")
         Optional<Path> userlist();
 
+        /** How often the userlist file is checked for changes and read again if changed; 0 never. */
+        @WithDefault("${ROUTER_USERLIST_RELOAD_INTERVAL:5s}")
+        Duration userlistReloadInterval();
+
         /** Looks users missing from the userlist up on the primary ({@code ROUTER_AUTH_QUERY}), run as {@link #authUser()}. */
         @WithDefault("${ROUTER_AUTH_QUERY:}")
         Optional<String> query();

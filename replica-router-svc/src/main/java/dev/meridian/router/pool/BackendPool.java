@@ -25,7 +25,7 @@ public final class BackendPool {
     }
 
     private final Key key;
-    private final BackendCredentials credentials;
+    private BackendCredentials credentials;
     private final int maxSize;
     private final ServerConnector connector;
     private final Vertx vertx;
@@ -46,6 +46,14 @@ public final class BackendPool {
         this.vertx = vertx;
         this.acquireTimeout = acquireTimeout;
         this.gauges = gauges;
+    }
+
+    /**
+     * What new server connections log in with from now on: the latest login's (after a password
+     * rotation, the pool's first client's credentials would no longer open connections).
+     */
+    public void useCredentials(BackendCredentials latest) {
+        credentials = latest;
     }
 
     public Key key() {

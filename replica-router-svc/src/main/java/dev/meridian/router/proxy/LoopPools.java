@@ -37,8 +37,10 @@ final class LoopPools {
     }
 
     BackendPool pool(BackendNode node, String database, String user, BackendCredentials credentials) {
-        return pools.computeIfAbsent(new BackendPool.Key(node, database, user), key ->
+        BackendPool pool = pools.computeIfAbsent(new BackendPool.Key(node, database, user), key ->
                 new BackendPool(key, credentials, sizePerLoop, connector, vertx, acquireTimeout, gauges.apply(node)));
+        pool.useCredentials(credentials);
+        return pool;
     }
 
     /** The ParameterStatus values a backend reported for this database and role, once one logged in. */

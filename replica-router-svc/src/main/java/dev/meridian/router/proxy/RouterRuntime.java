@@ -7,6 +7,7 @@ import dev.meridian.platform.flags.RuntimeFlags;
 import dev.meridian.router.admin.RouterMetrics;
 import dev.meridian.router.auth.CredentialSource;
 import dev.meridian.router.auth.Userlist;
+import dev.meridian.router.auth.UserlistFile;
 import dev.meridian.router.config.BackendAddress;
 import dev.meridian.router.config.RouterConfig;
 import dev.meridian.router.pool.QueryPools;
@@ -35,6 +36,7 @@ import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -82,6 +84,7 @@ public class RouterRuntime {
     private final List<String> deployments = new ArrayList<>();
     private final List<RouterListener> listeners = new ArrayList<>();
     private volatile boolean draining;
+    private long userlistTimer = -1;
     private int loops;
 
     void onStart(@Observes StartupEvent event) throws Exception {
@@ -108,7 +111,9 @@ public class RouterRuntime {
             // Built now, so that a missing auth role stops the start rather than the first login.
             authPools.put(cluster.writer(), authPool(cluster.writer()));
         }
-        credentials = new CredentialSource(userlist(), config.auth().query().isEmpty() ? null
+        UserlistFile userlistFile = userlistFile();
+        Userlist noUserlist = Userlist.empty();
+        credentials = new CredentialSource(userlistFile != null ? userlistFile::current : () -> noUserlist, config.auth().query().isEmpty() ? null
                 : () -> authPools.computeIfAbsent(cluster.writer(), this::authPool), config.auth().query().orElse(null));
         metrics = new RouterMetrics(registry, cluster, clients::get);
         prober = new BackendProber(vertx, cluster, config.probe(), serverTls, breakers, writes::latestCommitNanos);
@@ -133,6 +138,7 @@ public class RouterRuntime {
 
     void onStop(@Observes ShutdownEvent event) {
         drain(config.listen().shutdownTimeout());
+        vertx.cancelTimer(userlistTimer);
         List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
         try {
             Future.join(undeployed).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -180,16 +186,25 @@ public class RouterRuntime {
         return draining;
     }
 
-    private Userlist userlist() {
-        return config.auth().userlist().map(path -> {
-            try {
-                Userlist list = Userlist.load(path);
-                Log.infof("userlist=%s users=%d", path, list.size());
-                return list;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read userlist " + path, e);
-            }
-        }).orElse(Userlist.empty());
+    /** The configured userlist, checked for changes every userlist-reload-interval; null without one. */
+    private UserlistFile userlistFile() {
+        if (config.auth().userlist().isEmpty()) {
+            return null;
+        }
+        Path path = config.auth().userlist().get();
+        UserlistFile file;
+        try {
+            file = UserlistFile.load(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read userlist " + path, e);
+        }
+        Log.infof("userlist=%s users=%d", path, file.current().size());
+        long every = config.auth().userlistReloadInterval().toMillis();
+        if (every > 0) {
+            // Off the event loops: reading a file blocks.
+            userlistTimer = vertx.setPeriodic(every, id -> vertx.executeBlocking(file::refresh, false));
+        }
+        return file;
     }
 
     private Pool authPool(BackendNode writer) {

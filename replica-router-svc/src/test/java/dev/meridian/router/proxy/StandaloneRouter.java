@@ -30,8 +30,9 @@ public final class StandaloneRouter implements AutoCloseable {
     private StandaloneRouter() {
     }
 
+    /** {@code userlist}: instead of the application's userlist and auth query, that file alone; null for the application's. */
     static StandaloneRouter start(RouterConfig base, String primaryUrl, List<String> replicaUrls, int port, Duration shutdownTimeout,
-                                         Vertx vertx, RuntimeFlags flags, CircuitBreakers breakers, MeterRegistry registry) throws Exception {
+                                  java.nio.file.Path userlist, Vertx vertx, RuntimeFlags flags, CircuitBreakers breakers, MeterRegistry registry) throws Exception {
         RouterConfig.Listen listen = overriding(RouterConfig.Listen.class, base.listen(),
                 Map.of("port", port, "shutdownTimeout", shutdownTimeout));
         StandaloneRouter router = new StandaloneRouter();
@@ -40,7 +41,10 @@ public final class StandaloneRouter implements AutoCloseable {
         router.runtime.breakers = breakers;
         router.runtime.registry = registry;
         router.runtime.config = overriding(RouterConfig.class, base,
-                Map.of("primaryUrl", primaryUrl, "replicaUrls", replicaUrls, "listen", listen));
+                userlist == null ? Map.of("primaryUrl", primaryUrl, "replicaUrls", replicaUrls, "listen", listen)
+                        : Map.of("primaryUrl", primaryUrl, "replicaUrls", replicaUrls, "listen", listen, "auth",
+                        overriding(RouterConfig.Auth.class, base.auth(), Map.of("userlist", java.util.Optional.of(userlist),
+                                "query", java.util.Optional.empty()))));
         router.runtime.onStart(null);
         return router;
     }

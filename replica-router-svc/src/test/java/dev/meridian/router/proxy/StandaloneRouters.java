@@ -36,7 +36,13 @@ public class StandaloneRouters {
 
     /** With its own shutdown timeout: {@link StandaloneRouter#close()} drains its clients for at most that long. */
     public StandaloneRouter start(String primaryUrl, List<String> replicaUrls, int port, Duration shutdownTimeout) throws Exception {
-        return StandaloneRouter.start(config, primaryUrl, replicaUrls, port, shutdownTimeout, vertx, flags, breakers, registry);
+        return StandaloneRouter.start(config, primaryUrl, replicaUrls, port, shutdownTimeout, null, vertx, flags, breakers, registry);
+    }
+
+    /** In front of the application's backends, its clients checked against {@code userlist} alone (no auth query). */
+    public StandaloneRouter startWithUserlist(int port, java.nio.file.Path userlist) throws Exception {
+        return StandaloneRouter.start(config, config.primaryUrl(), config.replicaUrls(), port, config.listen().shutdownTimeout(), userlist,
+                vertx, flags, breakers, registry);
     }
 
     /** The application's own backends. */
