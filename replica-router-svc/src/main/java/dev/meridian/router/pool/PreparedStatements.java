@@ -57,6 +57,16 @@ public final class PreparedStatements {
         names.add(name);
     }
 
+    /** The names on the server now, as a copy. */
+    public java.util.Set<String> names() {
+        return new java.util.HashSet<>(names);
+    }
+
+    /** A DEALLOCATE ALL or DISCARD ALL sent when these existed has run: they are gone. */
+    public void removeAll(java.util.Collection<String> dropped) {
+        names.removeAll(dropped);
+    }
+
     public void clear() {
         names.clear();
     }

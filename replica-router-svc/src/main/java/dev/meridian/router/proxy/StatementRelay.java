@@ -72,6 +72,14 @@ final class StatementRelay {
     private boolean wrote;
     private boolean blocked;
     private Buffer deferredBegin;
+    /** The unnamed portal runs DEALLOCATE ALL or DISCARD ALL. */
+    private boolean unnamedPortalDrops;
+    /**
+     * Prepared statements the server connection had when a DEALLOCATE ALL or DISCARD ALL went to
+     * it: forgotten when its CommandComplete comes (not before: it may fail; not all of them
+     * later: statements prepared after it in the same pipeline survive it).
+     */
+    private Set<String> droppedOnSuccess;
     private boolean deferredFailed;
     /** A read not yet answered with any byte: resent elsewhere if its backend fails. */
     private List<Step> retryable;
@@ -146,7 +154,8 @@ final class StatementRelay {
             case 'P' -> parse(message);
             case 'B' -> bind(message, raw);
             case 'D' -> describe(message, raw);
-            case 'E' -> batch.add(new Step.Raw(raw, ResponseSequencer.Kind.EXECUTE));
+            case 'E' -> batch.add(executesUnnamedPortal(message) && unnamedPortalDrops
+                    ? new Step.DropsPrepared(raw, ResponseSequencer.Kind.EXECUTE) : new Step.Raw(raw, ResponseSequencer.Kind.EXECUTE));
             case 'C' -> closeStatement(message, raw);
             case 'H' -> {
                 batch.add(new Step.Raw(raw, null));
@@ -195,7 +204,13 @@ final class StatementRelay {
         if (deferredBegin != null) {
             route = info.transaction() == TransactionEffect.SET_READ_ONLY ? Route.REPLICA : Route.PRIMARY;
         }
-        dispatch(List.of(new Step.Raw(raw, ResponseSequencer.Kind.QUERY)), route, info.pinsSession(), writes(info));
+        Step step = info.dropsPreparedStatements() ? new Step.DropsPrepared(raw, ResponseSequencer.Kind.QUERY)
+                : new Step.Raw(raw, ResponseSequencer.Kind.QUERY);
+        dispatch(List.of(step), route, info.pinsSession(), writes(info));
+    }
+
+    private static boolean executesUnnamedPortal(FrontendMessage execute) {
+        return execute.body().remaining() > 0 && execute.body().get(execute.body().position()) == 0;
     }
 
     private void parse(FrontendMessage message) {
@@ -221,6 +236,9 @@ final class StatementRelay {
         String portal = MessageDecoder.cString(body, "Bind");
         String name = MessageDecoder.cString(body, "Bind");
         ClientStatement statement = name.isEmpty() ? unnamed : statements.get(name);
+        if (portal.isEmpty()) {
+            unnamedPortalDrops = statement != null && statement.info().dropsPreparedStatements();
+        }
         if (statement == null) {
             // Unknown here means unknown to PostgreSQL too: let the backend say so (26000).
             batch.add(new Step.Raw(raw, ResponseSequencer.Kind.BIND));
@@ -410,6 +428,15 @@ final class StatementRelay {
                     responses.expect(raw.expect());
                 }
                 awaitingSync = raw.expect() != ResponseSequencer.Kind.SYNC && raw.expect() != ResponseSequencer.Kind.QUERY;
+            } else if (step instanceof Step.DropsPrepared drops) {
+                Set<String> existing = connection.prepared().names();
+                if (droppedOnSuccess != null) {
+                    existing.addAll(droppedOnSuccess);
+                }
+                droppedOnSuccess = existing;
+                toServer(drops.bytes());
+                responses.expect(drops.expect());
+                awaitingSync = drops.expect() != ResponseSequencer.Kind.QUERY;
             } else if (step instanceof Step.Prepare prepare) {
                 ClientStatement statement = prepare.statement();
                 if (statement.unnamed()) {
@@ -673,7 +700,14 @@ final class StatementRelay {
                 }
             }
             case 'G', 'H', 'W' -> copying = true;
-            case 'C', 'E' -> copying = false;
+            case 'C' -> {
+                copying = false;
+                if (droppedOnSuccess != null && BackendMessages.dropsPreparedStatements(message.body())) {
+                    connection.prepared().removeAll(droppedOnSuccess);
+                    droppedOnSuccess = null;
+                }
+            }
+            case 'E' -> copying = false;
             default -> {
             }
         }
@@ -699,6 +733,7 @@ final class StatementRelay {
         ServerConnection connection = server;
         server = null;
         retryable = null;
+        droppedOnSuccess = null;
         connection.node().outstanding().decrementAndGet();
         responses.clear();
         if (reusable) {
@@ -716,6 +751,7 @@ final class StatementRelay {
         boolean nothingInFlight = quiet();
         server = null;
         retryable = null;
+        droppedOnSuccess = null;
         // What the lost backend said for this read never reached the client; the next backend answers it whole.
         heldReply = null;
         connection.node().outstanding().decrementAndGet();

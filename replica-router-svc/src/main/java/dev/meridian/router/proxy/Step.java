@@ -13,6 +13,13 @@ sealed interface Step {
     record Raw(Buffer bytes, ResponseSequencer.Kind expect) implements Step {
     }
 
+    /**
+     * Sent as received, and when it succeeds the server connection has none of the prepared
+     * statements it had when it was sent (DEALLOCATE ALL, DISCARD ALL).
+     */
+    record DropsPrepared(Buffer bytes, ResponseSequencer.Kind expect) implements Step {
+    }
+
     /** A client's Parse: sent under the router's name unless the backend already has the statement. */
     record Prepare(ClientStatement statement) implements Step {
     }

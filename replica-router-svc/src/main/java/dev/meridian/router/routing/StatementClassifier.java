@@ -62,10 +62,10 @@ public final class StatementClassifier {
             combined = combined.withCommand(statements.get(0).get(0).text());
         }
         if ("primary".equals(hint)) {
-            return new StatementInfo(Route.PRIMARY, combined.transaction(), combined.pinsSession(), "hint meridian:primary", combined.command());
+            return combined.withRoute(Route.PRIMARY, "hint meridian:primary");
         }
         if ("replica".equals(hint)) {
-            return new StatementInfo(Route.REPLICA, combined.transaction(), combined.pinsSession(), "hint meridian:replica", combined.command());
+            return combined.withRoute(Route.REPLICA, "hint meridian:replica");
         }
         return combined;
     }
@@ -116,7 +116,8 @@ public final class StatementClassifier {
         }
         // Several statements in one message run as one implicit transaction: keep them together.
         return new StatementInfo(route == Route.REPLICA ? Route.REPLICA : Route.PRIMARY, effect,
-                a.pinsSession() || b.pinsSession(), route == Route.PRIMARY ? "multi-statement with a write" : "multi-statement read");
+                a.pinsSession() || b.pinsSession(), route == Route.PRIMARY ? "multi-statement with a write" : "multi-statement read",
+                null, a.dropsPreparedStatements() || b.dropsPreparedStatements());
     }
 
     private StatementInfo classifyOne(List<Token> tokens) {
@@ -204,6 +205,16 @@ public final class StatementClassifier {
             }
             case "listen" -> {
                 return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, true, "listen");
+            }
+            case "prepare" -> {
+                // A prepared statement of SQL's own (PREPARE … / EXECUTE …) lives in its backend's session.
+                return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, true, "prepare");
+            }
+            case "deallocate", "discard" -> {
+                // DEALLOCATE [PREPARE] ALL, DISCARD ALL: the router's own prepared statements on that backend go too.
+                boolean all = tokens.size() > 1 && (tokens.get(1).isWord("all")
+                        || tokens.size() > 2 && tokens.get(1).isWord("prepare") && tokens.get(2).isWord("all"));
+                return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, false, verb, null, all);
             }
             case "create", "declare" -> {
                 boolean temporary = tokens.stream().limit(4).anyMatch(t -> t.isWord("temp") || t.isWord("temporary"));

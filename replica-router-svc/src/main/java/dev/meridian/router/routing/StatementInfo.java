@@ -10,15 +10,22 @@ package dev.meridian.router.routing;
  * @param reason      a short why, for logs and metrics
  * @param command     the leading keyword when the query holds exactly one statement (e.g. {@code begin}),
  *                    null for several
+ * @param dropsPreparedStatements {@code DEALLOCATE ALL} or {@code DISCARD ALL}: when it succeeds, the
+ *                    backend it ran on has none of the prepared statements it had before
  */
-public record StatementInfo(Route route, TransactionEffect transaction, boolean pinsSession, String reason, String command) {
+public record StatementInfo(Route route, TransactionEffect transaction, boolean pinsSession, String reason, String command,
+                            boolean dropsPreparedStatements) {
 
     public StatementInfo(Route route, TransactionEffect transaction, boolean pinsSession, String reason) {
-        this(route, transaction, pinsSession, reason, null);
+        this(route, transaction, pinsSession, reason, null, false);
     }
 
     StatementInfo withCommand(String command) {
-        return new StatementInfo(route, transaction, pinsSession, reason, command);
+        return new StatementInfo(route, transaction, pinsSession, reason, command, dropsPreparedStatements);
+    }
+
+    StatementInfo withRoute(Route route, String reason) {
+        return new StatementInfo(route, transaction, pinsSession, reason, command, dropsPreparedStatements);
     }
 
     static StatementInfo primary(String reason) {

@@ -11,6 +11,27 @@ public final class BackendMessages {
     }
 
     /** ErrorResponse: severity (localized and not), SQLSTATE, message. */
+    private static final byte[] DEALLOCATE_ALL = "DEALLOCATE ALL".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DISCARD_ALL = "DISCARD ALL".getBytes(StandardCharsets.US_ASCII);
+
+    /** A CommandComplete body (its tag) saying DEALLOCATE ALL or DISCARD ALL ran. */
+    public static boolean dropsPreparedStatements(ByteBuffer commandComplete) {
+        return tagIs(commandComplete, DEALLOCATE_ALL) || tagIs(commandComplete, DISCARD_ALL);
+    }
+
+    private static boolean tagIs(ByteBuffer body, byte[] tag) {
+        int at = body.position();
+        if (body.remaining() != tag.length + 1 || body.get(at + tag.length) != 0) {
+            return false;
+        }
+        for (int i = 0; i < tag.length; i++) {
+            if (body.get(at + i) != tag[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static ByteBuffer error(String severity, String sqlState, String message) {
         ByteArrayOutputStream fields = new ByteArrayOutputStream();
         field(fields, 'S', severity);

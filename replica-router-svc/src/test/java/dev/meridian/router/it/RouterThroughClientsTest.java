@@ -309,6 +309,60 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void deallocateAllAndDiscardAllLeaveTheRoutersPreparedStatementsInStep() throws SQLException {
+        try (Connection connection = viaRouter("&prepareThreshold=1")) {
+            // In a transaction everything runs on one backend: the one DEALLOCATE ALL empties.
+            connection.setAutoCommit(false);
+            try (PreparedStatement doubled = connection.prepareStatement("select ?::int * 2");
+                 Statement statement = connection.createStatement()) {
+                String backend = scalar(connection, "select pg_backend_pid()");
+                for (int round = 0; round < 3; round++) {
+                    for (int run = 0; run < 3; run++) {
+                        doubled.setInt(1, run);
+                        try (ResultSet rows = doubled.executeQuery()) {
+                            rows.next();
+                            assertEquals(run * 2, rows.getInt(1));
+                        }
+                    }
+                    statement.execute("DEALLOCATE ALL");
+                    // pgjdbc prepares this inspecting query too: count the other one only.
+                    assertEquals("0", scalar(connection, "select count(*) from pg_prepared_statements where statement = 'select $1::int * 2'"),
+                            "the backend's statements are gone; pgjdbc prepares its own again after the tag, and the router must too");
+                }
+                assertEquals(backend, scalar(connection, "select pg_backend_pid()"));
+                connection.commit();
+            }
+            // Outside one, DISCARD ALL empties whichever primary connection it lands on; the next
+            // statements may land there (the pool hands out the most recently returned first).
+            connection.setAutoCommit(true);
+            try (PreparedStatement onPrimary = connection.prepareStatement("/* meridian:primary */ select ?::int + 1");
+                 Statement statement = connection.createStatement()) {
+                for (int round = 0; round < 3; round++) {
+                    for (int run = 0; run < 3; run++) {
+                        onPrimary.setInt(1, run);
+                        try (ResultSet rows = onPrimary.executeQuery()) {
+                            rows.next();
+                            assertEquals(run + 1, rows.getInt(1));
+                        }
+                    }
+                    statement.execute("DISCARD ALL");
+                }
+            }
+        }
+    }
+
+    @Test
+    void anSqlPrepareStatementPinsTheClientToItsBackend() throws SQLException {
+        try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
+            statement.execute("PREPARE tripled (int) AS SELECT $1 * 3");
+            for (int i = 0; i < 10; i++) {
+                assertEquals(String.valueOf(i * 3), scalar(connection, "EXECUTE tripled(" + i + ")"));
+                assertEquals(PRIMARY, serverPort(connection), "its session holds the statement: everything goes there");
+            }
+        }
+    }
+
+    @Test
     void sessionSettingsPinTheClientToOneBackend() throws SQLException {
         try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
             statement.execute("set application_name = 'pinned-client'");

@@ -104,6 +104,20 @@ class StatementClassifierTest {
         assertFalse(classifier.classify("SELECT pg_advisory_xact_lock(42)").pinsSession());
         assertEquals(Route.PRIMARY, route("SELECT pg_advisory_xact_lock(42)"));
         assertFalse(classifier.classify("select 1").pinsSession());
+        assertTrue(classifier.classify("PREPARE by_id (int) AS SELECT * FROM t WHERE id = $1").pinsSession());
+    }
+
+    @Test
+    void statementsThatDropEveryPreparedStatementAreMarked() {
+        assertTrue(classifier.classify("DEALLOCATE ALL").dropsPreparedStatements());
+        assertTrue(classifier.classify("deallocate prepare all").dropsPreparedStatements());
+        assertTrue(classifier.classify("DISCARD ALL").dropsPreparedStatements());
+        assertTrue(classifier.classify("/* meridian:primary */ DEALLOCATE ALL").dropsPreparedStatements(), "a hint keeps it");
+        assertTrue(classifier.classify("select 1; deallocate all").dropsPreparedStatements(), "inside several statements too");
+        assertFalse(classifier.classify("DEALLOCATE by_id").dropsPreparedStatements());
+        assertFalse(classifier.classify("DISCARD PLANS").dropsPreparedStatements());
+        assertFalse(classifier.classify("select 'deallocate all'").dropsPreparedStatements());
+        assertEquals(Route.PRIMARY, route("DISCARD ALL"));
     }
 
     @Test

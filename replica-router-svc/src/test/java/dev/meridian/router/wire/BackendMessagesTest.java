@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BackendMessagesTest {
@@ -19,6 +20,21 @@ class BackendMessagesTest {
         String fields = new String(error.array(), 5, length - 4, StandardCharsets.UTF_8);
         assertTrue(fields.contains("SFATAL\0VFATAL\0C53300\0Msorry, too many clients already\0"), fields);
         assertEquals(0, error.array()[error.limit() - 1]);
+    }
+
+    @Test
+    void theCommandTagsOfStatementsDroppingEveryPreparedStatementAreRecognised() {
+        assertTrue(BackendMessages.dropsPreparedStatements(tag("DEALLOCATE ALL")));
+        assertTrue(BackendMessages.dropsPreparedStatements(tag("DISCARD ALL")));
+        assertFalse(BackendMessages.dropsPreparedStatements(tag("DEALLOCATE")));
+        assertFalse(BackendMessages.dropsPreparedStatements(tag("DISCARD PLANS")));
+        assertFalse(BackendMessages.dropsPreparedStatements(tag("SELECT 1")));
+    }
+
+    /** A CommandComplete's body as the relay sees it. */
+    private static ByteBuffer tag(String tag) {
+        ByteBuffer message = BackendMessages.commandComplete(tag);
+        return message.position(5).slice();
     }
 
     @Test
