@@ -782,7 +782,11 @@ final class StatementRelay {
         session.fatal("08006", "server connection to " + connection.node().name() + " was lost");
     }
 
-    /** The client left: its server connection goes back to the pool if clean, reset if pinned, else closed. */
+    /**
+     * The client left: its server connection goes back to the pool if clean, reset if pinned, else
+     * closed; a statement still running there is cancelled first, since a backend busy with a query
+     * notices its closed socket only when it has results to send, which may take as long as the query.
+     */
     void clientGone() {
         ServerConnection connection = server;
         if (connection == null) {
@@ -796,6 +800,9 @@ final class StatementRelay {
             server = null;
             connection.node().outstanding().decrementAndGet();
         } else {
+            if (!responses.idle()) {
+                cancelRunningQuery();
+            }
             detach(false);
         }
     }

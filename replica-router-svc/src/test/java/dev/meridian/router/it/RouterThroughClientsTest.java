@@ -363,6 +363,30 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void aClientLeavingMidQueryHasItsQueryCancelledOnTheBackend() throws Exception {
+        String marker = "left_mid_query_" + System.nanoTime();
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            client.query("SELECT pg_sleep(60), '" + marker + "'");
+            await().atMost(Duration.ofSeconds(10)).until(() -> running(marker) == 1);
+        }
+        // Left alone, the backend would sleep its full minute: it notices a closed socket only when it has a reply to send.
+        await().atMost(Duration.ofSeconds(10)).until(() -> running(marker) == 0);
+    }
+
+    /** Backends on any server running a statement that contains {@code marker}. */
+    private static int running(String marker) throws SQLException {
+        int total = 0;
+        for (int port : new int[] {PRIMARY, REPLICA_1, REPLICA_2}) {
+            try (Connection direct = superuser(port)) {
+                total += Integer.parseInt(scalar(direct, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%"
+                        + marker + "''%' AND pid <> pg_backend_pid()"));
+            }
+        }
+        return total;
+    }
+
+    @Test
     void sessionSettingsPinTheClientToOneBackend() throws SQLException {
         try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
             statement.execute("set application_name = 'pinned-client'");
