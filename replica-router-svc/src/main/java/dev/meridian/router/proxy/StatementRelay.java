@@ -288,7 +288,7 @@ final class StatementRelay {
     }
 
     private void note(StatementInfo info) {
-        batchPrimary |= info.route() == Route.PRIMARY;
+        batchPrimary |= info.route() != Route.REPLICA;
         batchWrites |= writes(info);
         batchPins |= info.pinsSession();
     }

@@ -22,6 +22,15 @@ public final class StatementClassifier {
             "pg_notify", "set_config", "txid_current", "pg_current_xact_id", "lo_create", "lo_import", "lo_unlink",
             "pg_terminate_backend", "pg_cancel_backend", "pg_switch_wal", "pg_create_restore_point");
 
+    /**
+     * What a client asks to learn whether its server takes writes (pgjdbc's targetServerType,
+     * libpq's target_session_attrs, HA-aware pools): answered by the writer, as the router
+     * presented itself at login (the writer's in_hot_standby and default_transaction_read_only).
+     * Otherwise a replica's "on" / "true" makes such a client refuse the router as read-only.
+     */
+    private static final Set<String> SERVER_ROLE_SETTINGS = Set.of("transaction_read_only", "in_hot_standby");
+    private static final Set<String> SERVER_ROLE_FUNCTIONS = Set.of("pg_is_in_recovery");
+
     private static final Set<String> SESSION_LOCKS = Set.of("pg_advisory_lock", "pg_advisory_lock_shared",
             "pg_try_advisory_lock", "pg_try_advisory_lock_shared");
 
@@ -107,7 +116,8 @@ public final class StatementClassifier {
     }
 
     private StatementInfo combine(StatementInfo a, StatementInfo b) {
-        Route route = a.route() == Route.PRIMARY || b.route() == Route.PRIMARY ? Route.PRIMARY : Route.REPLICA;
+        Route route = a.route() == Route.PRIMARY || b.route() == Route.PRIMARY ? Route.PRIMARY
+                : a.route() == Route.PRIMARY_READ || b.route() == Route.PRIMARY_READ ? Route.PRIMARY_READ : Route.REPLICA;
         TransactionEffect effect;
         if (a.transaction() == TransactionEffect.BEGIN || a.transaction() == TransactionEffect.BEGIN_READ_ONLY) {
             effect = b.transaction() == TransactionEffect.END ? TransactionEffect.NONE : a.transaction();
@@ -115,7 +125,7 @@ public final class StatementClassifier {
             effect = b.transaction() == TransactionEffect.NONE ? a.transaction() : b.transaction();
         }
         // Several statements in one message run as one implicit transaction: keep them together.
-        return new StatementInfo(route == Route.REPLICA ? Route.REPLICA : Route.PRIMARY, effect,
+        return new StatementInfo(route, effect,
                 a.pinsSession() || b.pinsSession(), route == Route.PRIMARY ? "multi-statement with a write" : "multi-statement read",
                 null, a.dropsPreparedStatements() || b.dropsPreparedStatements());
     }
@@ -136,8 +146,12 @@ public final class StatementClassifier {
             return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, true, "session advisory lock " + sessionLock);
         }
         String writer = writingCall(tokens);
+        String roleQuestion = call(tokens, SERVER_ROLE_FUNCTIONS);
         switch (verb) {
             case "select", "table", "values" -> {
+                if (roleQuestion != null) {
+                    return new StatementInfo(Route.PRIMARY_READ, TransactionEffect.NONE, false, "asks the server's role: " + roleQuestion);
+                }
                 if (writer != null) {
                     return StatementInfo.primary("calls " + writer);
                 }
@@ -162,6 +176,9 @@ public final class StatementClassifier {
                 return StatementInfo.replica("with");
             }
             case "show" -> {
+                if (tokens.size() > 1 && SERVER_ROLE_SETTINGS.contains(settingName(tokens))) {
+                    return new StatementInfo(Route.PRIMARY_READ, TransactionEffect.NONE, false, "asks the server's role");
+                }
                 return StatementInfo.replica("show");
             }
             case "explain" -> {

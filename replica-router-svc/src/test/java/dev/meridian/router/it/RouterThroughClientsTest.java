@@ -387,6 +387,23 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void questionsAboutTheServersRoleAreAnsweredByTheWriter() throws SQLException {
+        // The router logs clients in as the writer's (in_hot_standby off); asking again must say the same.
+        try (Connection connection = viaRouter("&targetServerType=primary")) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals("off", scalar(connection, "show transaction_read_only"));
+                assertEquals("off", scalar(connection, "SHOW in_hot_standby"));
+                assertEquals("f", scalar(connection, "select pg_is_in_recovery()"));
+                assertTrue(REPLICAS.contains(serverPort(connection)), "other reads still go to replicas");
+            }
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            assertEquals("on", scalar(connection, "show transaction_read_only"), "inside a read-only transaction, on its replica");
+            connection.commit();
+        }
+    }
+
+    @Test
     void sessionSettingsPinTheClientToOneBackend() throws SQLException {
         try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
             statement.execute("set application_name = 'pinned-client'");

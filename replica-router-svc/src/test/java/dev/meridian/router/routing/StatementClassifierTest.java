@@ -108,6 +108,19 @@ class StatementClassifierTest {
     }
 
     @Test
+    void questionsAboutTheServersRoleGoToTheWriter() {
+        // Read from the writer, not writes: read-your-writes has nothing to wait for after them.
+        assertEquals(Route.PRIMARY_READ, route("show transaction_read_only"));
+        assertEquals(Route.PRIMARY_READ, route("SHOW in_hot_standby"));
+        assertEquals(Route.PRIMARY_READ, route("select pg_is_in_recovery()"));
+        assertEquals(Route.PRIMARY_READ, route("SELECT pg_catalog.pg_is_in_recovery() AS standby"));
+        assertEquals(Route.PRIMARY_READ, route("select 1; select pg_is_in_recovery()"));
+        assertEquals(Route.PRIMARY, route("select pg_is_in_recovery(); insert into t values (1)"));
+        assertEquals(Route.REPLICA, route("show server_version"));
+        assertEquals(Route.REPLICA, route("select 'pg_is_in_recovery()'"));
+    }
+
+    @Test
     void statementsThatDropEveryPreparedStatementAreMarked() {
         assertTrue(classifier.classify("DEALLOCATE ALL").dropsPreparedStatements());
         assertTrue(classifier.classify("deallocate prepare all").dropsPreparedStatements());
