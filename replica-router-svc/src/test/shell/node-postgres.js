@@ -7,13 +7,15 @@ async function main() {
   const client = new Client({ host: '127.0.0.1', port: Number(process.argv[2]), user: 'meridian',
     password: 'meridian', database: 'meridian' });
   await client.connect();
-  const read = await client.query('select pg_is_in_recovery() as standby');
-  if (read.rows[0].standby !== true) throw new Error('read did not run on a replica');
+  // Where a statement ran, by the port of the server that answered (pg_is_in_recovery() is
+  // answered by the writer: the router presents itself as the primary).
+  const read = await client.query('select inet_server_port() as port');
+  if (![15433, 15434].includes(read.rows[0].port)) throw new Error('read did not run on a replica: ' + read.rows[0].port);
   await client.query('create table if not exists router_node (id bigint primary key, note text)');
   await client.query('begin');
   const id = Date.now() * 1000 + Math.floor(Math.random() * 1000);
-  const written = await client.query('insert into router_node values ($1, $2) returning pg_is_in_recovery() as standby', [id, 'node']);
-  if (written.rows[0].standby !== false) throw new Error('write did not run on the primary');
+  const written = await client.query('insert into router_node values ($1, $2) returning inet_server_port() as port', [id, 'node']);
+  if (written.rows[0].port !== 15432) throw new Error('write did not run on the primary: ' + written.rows[0].port);
   await client.query('commit');
   for (let i = 0; i < 20; i++) {
     const r = await client.query({ name: 'router-node-double', text: 'select $1::int * 2 as doubled', values: [i] });

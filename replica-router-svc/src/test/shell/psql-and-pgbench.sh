@@ -6,8 +6,11 @@ port=${1:?router port}
 export PGHOST=127.0.0.1 PGPORT=$port PGUSER=meridian PGPASSWORD=meridian PGDATABASE=meridian PGCONNECT_TIMEOUT=10
 
 # psql: a read on a replica, a write on the primary, a multi-statement transaction, a server error.
-[[ $(psql -XAtqc 'select pg_is_in_recovery()') == t ]] || { echo "psql read did not run on a replica"; exit 1; }
-[[ $(psql -XAtqc 'create temp table t(x int); insert into t values (1); select pg_is_in_recovery() from t') == f ]] \
+# Where a statement ran, by the port of the server that answered (the router answers
+# pg_is_in_recovery() from the writer wherever the client is: it presents itself as the primary).
+read_port=$(psql -XAtqc 'select inet_server_port()')
+[[ $read_port == 15433 || $read_port == 15434 ]] || { echo "psql read did not run on a replica ($read_port)"; exit 1; }
+[[ $(psql -XAtqc 'create temp table t(x int); insert into t values (1); select inet_server_port() from t') == 15432 ]] \
   || { echo "psql write did not run on the primary"; exit 1; }
 psql -Xq -v ON_ERROR_STOP=1 <<'SQL'
 begin;
