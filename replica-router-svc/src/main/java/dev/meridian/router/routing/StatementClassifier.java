@@ -201,11 +201,13 @@ public final class StatementClassifier {
                         readOnly ? TransactionEffect.BEGIN_READ_ONLY : TransactionEffect.BEGIN, false, "transaction start");
             }
             case "commit", "end" -> {
-                return new StatementInfo(Route.PRIMARY, TransactionEffect.END, false, "transaction end");
+                // COMMIT AND CHAIN starts the next transaction at once: the transaction goes on.
+                return new StatementInfo(Route.PRIMARY, chains(tokens) ? TransactionEffect.NONE : TransactionEffect.END, false,
+                        "transaction end");
             }
             case "rollback", "abort" -> {
                 boolean toSavepoint = tokens.size() > 1 && tokens.stream().skip(1).anyMatch(t -> t.isWord("to"));
-                return new StatementInfo(Route.PRIMARY, toSavepoint ? TransactionEffect.NONE : TransactionEffect.END, false,
+                return new StatementInfo(Route.PRIMARY, toSavepoint || chains(tokens) ? TransactionEffect.NONE : TransactionEffect.END, false,
                         toSavepoint ? "rollback to savepoint" : "transaction end");
             }
             case "set" -> {
@@ -259,6 +261,16 @@ public final class StatementClassifier {
             return "";
         }
         return name.kind() == Token.Kind.WORD || name.kind() == Token.Kind.QUOTED_IDENTIFIER ? name.text().toLowerCase(java.util.Locale.ROOT) : "";
+    }
+
+    /** … AND CHAIN (not AND NO CHAIN). */
+    private static boolean chains(List<Token> tokens) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).isWord("and") && tokens.get(i + 1).isWord("chain")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean readOnly(List<Token> tokens) {

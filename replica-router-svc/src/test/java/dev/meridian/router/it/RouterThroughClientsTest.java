@@ -165,6 +165,32 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void commitAndChainRightAfterADeferredBeginLeavesATransactionOpen() throws Exception {
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            assertEquals('T', statusAfter(client, "BEGIN ISOLATION LEVEL REPEATABLE READ"));
+            assertEquals('T', statusAfter(client, "COMMIT AND CHAIN"), "as PostgreSQL: the chained transaction is open");
+            assertEquals('T', statusAfter(client, "SELECT 1"));
+            assertEquals('I', statusAfter(client, "COMMIT"));
+            assertEquals('T', statusAfter(client, "BEGIN"));
+            assertEquals('I', statusAfter(client, "COMMIT AND NO CHAIN"));
+        }
+    }
+
+    /** Sends a simple query and returns the transaction status of the ReadyForQuery that ends its reply. */
+    private static char statusAfter(RawClient client, String sql) throws java.io.IOException {
+        client.query(sql);
+        RawClient.Reply reply;
+        do {
+            reply = client.read();
+            if (reply.type() == 'E') {
+                throw new AssertionError(sql + ": " + reply.field('M'));
+            }
+        } while (reply.type() != 'Z');
+        return (char) reply.body()[0];
+    }
+
+    @Test
     void namedPreparedStatementsWorkAcrossPooledBackends() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {

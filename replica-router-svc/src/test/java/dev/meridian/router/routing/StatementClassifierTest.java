@@ -86,6 +86,9 @@ class StatementClassifierTest {
         assertEquals(TransactionEffect.END, classifier.classify("COMMIT").transaction());
         assertEquals(TransactionEffect.END, classifier.classify("rollback").transaction());
         assertEquals(TransactionEffect.NONE, classifier.classify("ROLLBACK TO SAVEPOINT a").transaction());
+        assertEquals(TransactionEffect.NONE, classifier.classify("COMMIT AND CHAIN").transaction(), "the next transaction starts at once");
+        assertEquals(TransactionEffect.NONE, classifier.classify("rollback and chain").transaction());
+        assertEquals(TransactionEffect.END, classifier.classify("COMMIT AND NO CHAIN").transaction());
         assertEquals(TransactionEffect.NONE, classifier.classify("BEGIN; SELECT 1; COMMIT").transaction());
         assertEquals(TransactionEffect.BEGIN, classifier.classify("BEGIN; SELECT 1").transaction());
     }
