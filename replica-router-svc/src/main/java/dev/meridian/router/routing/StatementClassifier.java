@@ -217,7 +217,10 @@ public final class StatementClassifier {
                             tokens.get(1).isWord("session"), "set transaction");
                 }
                 boolean local = tokens.size() > 1 && tokens.get(1).isWord("local");
-                if (!local && CARRIED_SETTINGS.contains(settingName(tokens))) {
+                // SET x TO DEFAULT is a RESET x (see "reset"), as is SET TIME ZONE LOCAL.
+                Token last = tokens.get(tokens.size() - 1);
+                boolean toDefault = tokens.size() > 2 && (last.isWord("default") || last.isWord("local") && tokens.get(1).isWord("time"));
+                if (!local && !toDefault && CARRIED_SETTINGS.contains(settingName(tokens))) {
                     return StatementInfo.replica("carried setting");
                 }
                 return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, !local, local ? "set local" : "session setting");
@@ -233,7 +236,14 @@ public final class StatementClassifier {
                 // DEALLOCATE [PREPARE] ALL, DISCARD ALL: the router's own prepared statements on that backend go too.
                 boolean all = tokens.size() > 1 && (tokens.get(1).isWord("all")
                         || tokens.size() > 2 && tokens.get(1).isWord("prepare") && tokens.get(2).isWord("all"));
-                return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, false, verb, null, all);
+                // DISCARD ALL also resets every setting, as RESET ALL does: see "reset".
+                return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, verb.equals("discard") && all, verb, null, all);
+            }
+            case "reset" -> {
+                // A reset setting returns to the server connection's own default, which the router does
+                // not know it has (it believes it carries what it set up for its clients): the client
+                // keeps that connection to itself until it leaves, and it is reset with DISCARD ALL then.
+                return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, true, "reset");
             }
             case "create", "declare" -> {
                 boolean temporary = tokens.stream().limit(4).anyMatch(t -> t.isWord("temp") || t.isWord("temporary"));

@@ -57,13 +57,24 @@ final class RawClient implements AutoCloseable {
     }
 
     static byte[] startup(String user) {
-        byte[] parameters = ("user\0" + user + "\0database\0meridian\0\0").getBytes(StandardCharsets.UTF_8);
+        return startup(user, java.util.Map.of());
+    }
+
+    /** With more startup parameters (settings such as search_path). */
+    static byte[] startup(String user, java.util.Map<String, String> settings) {
+        StringBuilder text = new StringBuilder("user\0" + user + "\0database\0meridian\0");
+        settings.forEach((name, value) -> text.append(name).append('\0').append(value).append('\0'));
+        byte[] parameters = text.append('\0').toString().getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(8 + parameters.length).putInt(8 + parameters.length).putInt(196_608).put(parameters).array();
     }
 
     /** Startup and SCRAM through the router's own client-side exchange, up to ReadyForQuery. */
     void login(String user, String password) throws IOException {
-        send(startup(user));
+        login(user, password, java.util.Map.of());
+    }
+
+    void login(String user, String password, java.util.Map<String, String> settings) throws IOException {
+        send(startup(user, settings));
         read();
         var scram = new dev.meridian.router.auth.ScramClientExchange(password, "rawClientNonce" + System.nanoTime());
         send(bytes(dev.meridian.router.wire.FrontendMessages.saslInitialResponse("SCRAM-SHA-256", scram.clientFirst())));

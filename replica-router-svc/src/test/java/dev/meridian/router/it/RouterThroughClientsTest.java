@@ -191,6 +191,53 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void aClientResettingItsSettingsLeavesNoOtherClientWithWrongOnes() throws Exception {
+        // Clients with the same startup settings share connections set up for them; one that resets
+        // them (RESET ALL, DISCARD ALL, RESET x) must not hand its connection on as if still set up.
+        java.util.Map<String, String> startup = java.util.Map.of("search_path", "router_reset_schema, public", "extra_float_digits", "3");
+        for (String reset : List.of("RESET ALL", "DISCARD ALL", "RESET search_path", "RESET extra_float_digits")) {
+            for (int round = 0; round < 3; round++) {
+                // Three clients a round: the router's event loops take connections in turn, so one of the
+                // later two shares the resetting client's loop, and with it its pool.
+                try (RawClient resetting = new RawClient(ROUTER)) {
+                    resetting.login("meridian", "meridian", startup);
+                    assertEquals('I', statusAfter(resetting, "/* meridian:primary */ SELECT 1"));
+                    assertEquals('I', statusAfter(resetting, reset));
+                }
+                for (int other = 0; other < 2; other++) {
+                    try (RawClient next = new RawClient(ROUTER)) {
+                        next.login("meridian", "meridian", startup);
+                        assertEquals("router_reset_schema, public|3", firstValue(next,
+                                "/* meridian:primary */ SELECT current_setting('search_path') || '|' || current_setting('extra_float_digits')"),
+                                "after " + reset);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first column of the first row of a simple query's reply. */
+    private static String firstValue(RawClient client, String sql) throws java.io.IOException {
+        client.query(sql);
+        String value = null;
+        RawClient.Reply reply;
+        do {
+            reply = client.read();
+            if (reply.type() == 'E') {
+                throw new AssertionError(sql + ": " + reply.field('M'));
+            }
+            if (reply.type() == 'D' && value == null) {
+                ByteBuffer row = ByteBuffer.wrap(reply.body());
+                row.getShort();
+                byte[] bytes = new byte[row.getInt()];
+                row.get(bytes);
+                value = new String(bytes, StandardCharsets.UTF_8);
+            }
+        } while (reply.type() != 'Z');
+        return value;
+    }
+
+    @Test
     void namedPreparedStatementsWorkAcrossPooledBackends() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {

@@ -108,6 +108,15 @@ class StatementClassifierTest {
         assertEquals(Route.PRIMARY, route("SELECT pg_advisory_xact_lock(42)"));
         assertFalse(classifier.classify("select 1").pinsSession());
         assertTrue(classifier.classify("PREPARE by_id (int) AS SELECT * FROM t WHERE id = $1").pinsSession());
+        // settings back to the server connection's defaults, which the router cannot tell from its clients' values
+        assertTrue(classifier.classify("RESET ALL").pinsSession());
+        assertTrue(classifier.classify("reset search_path").pinsSession());
+        assertTrue(classifier.classify("DISCARD ALL").pinsSession());
+        assertTrue(classifier.classify("SET TIME ZONE DEFAULT").pinsSession());
+        assertTrue(classifier.classify("SET TIME ZONE LOCAL").pinsSession());
+        assertTrue(classifier.classify("set application_name to default").pinsSession());
+        assertFalse(classifier.classify("DISCARD PLANS").pinsSession());
+        assertFalse(classifier.classify("SET LOCAL statement_timeout TO DEFAULT").pinsSession());
     }
 
     @Test
