@@ -145,6 +145,10 @@ public final class StatementClassifier {
         if (sessionLock != null) {
             return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, true, "session advisory lock " + sessionLock);
         }
+        // set_config(name, value, false) is a SET (its session-wide form; the router cannot read the flag's value).
+        if (call(tokens, Set.of("set_config")) != null) {
+            return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, true, "set_config");
+        }
         String writer = writingCall(tokens);
         String roleQuestion = call(tokens, SERVER_ROLE_FUNCTIONS);
         switch (verb) {

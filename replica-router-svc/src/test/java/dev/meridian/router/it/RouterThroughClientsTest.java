@@ -195,7 +195,8 @@ class RouterThroughClientsTest {
         // Clients with the same startup settings share connections set up for them; one that resets
         // them (RESET ALL, DISCARD ALL, RESET x) must not hand its connection on as if still set up.
         java.util.Map<String, String> startup = java.util.Map.of("search_path", "router_reset_schema, public", "extra_float_digits", "3");
-        for (String reset : List.of("RESET ALL", "DISCARD ALL", "RESET search_path", "RESET extra_float_digits")) {
+        for (String reset : List.of("RESET ALL", "DISCARD ALL", "RESET search_path", "RESET extra_float_digits",
+                "SELECT set_config('search_path', 'elsewhere', false)")) {
             for (int round = 0; round < 3; round++) {
                 // Three clients a round: the router's event loops take connections in turn, so one of the
                 // later two shares the resetting client's loop, and with it its pool.

@@ -114,6 +114,7 @@ class StatementClassifierTest {
         assertTrue(classifier.classify("DISCARD ALL").pinsSession());
         assertTrue(classifier.classify("SET TIME ZONE DEFAULT").pinsSession());
         assertTrue(classifier.classify("SET TIME ZONE LOCAL").pinsSession());
+        assertTrue(classifier.classify("select pg_catalog.set_config('search_path', 'elsewhere', false)").pinsSession());
         assertTrue(classifier.classify("set application_name to default").pinsSession());
         assertFalse(classifier.classify("DISCARD PLANS").pinsSession());
         assertFalse(classifier.classify("SET LOCAL statement_timeout TO DEFAULT").pinsSession());
