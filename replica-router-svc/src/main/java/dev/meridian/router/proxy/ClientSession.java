@@ -10,6 +10,7 @@ import dev.meridian.router.wire.ChannelWriter;
 import dev.meridian.router.wire.DirectReads;
 import dev.meridian.router.wire.FrameReader;
 import dev.meridian.router.wire.FrontendMessage;
+import dev.meridian.router.wire.LingeringClose;
 import dev.meridian.router.wire.MessageDecoder;
 import dev.meridian.router.wire.ProtocolException;
 import dev.meridian.router.wire.StartupPacket;
@@ -35,6 +36,8 @@ final class ClientSession implements ServerConnection.Owner {
 
     /** admin_shutdown, as PostgreSQL's sessions get it when the server stops. */
     static final String SHUTTING_DOWN = "57P01";
+    /** How long a client refused in the middle of a message may go on sending before its socket closes. */
+    static final long LINGER_MILLIS = 2_000;
     /** cannot_connect_now, as PostgreSQL answers a login while it shuts down. */
     static final String SHUTTING_DOWN_NEW = "57P03";
 
@@ -326,6 +329,8 @@ final class ClientSession implements ServerConnection.Owner {
         if (phase instanceof Closed) {
             return;
         }
+        // Still sending (a message it was refused for, most likely): let it read why before the socket goes.
+        boolean midMessage = reader.buffered() > 0;
         phase = new Closed();
         loopSessions.remove(this);
         runtime.vertx().cancelTimer(loginTimer);
@@ -337,7 +342,11 @@ final class ClientSession implements ServerConnection.Owner {
         }
         relay.clientGone();
         reader.release();
-        socket.close();
+        if (midMessage) {
+            LingeringClose.close(socket, runtime.vertx(), LINGER_MILLIS);
+        } else {
+            socket.close();
+        }
     }
 
     boolean closed() {

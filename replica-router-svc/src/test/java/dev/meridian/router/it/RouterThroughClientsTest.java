@@ -525,6 +525,22 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void aClientRefusedInTheMiddleOfAMessageGoesOnSendingAndThenReadsWhy() throws Exception {
+        // A Query that says it is 100 MB long, past max-message-bytes (64 MiB): refused after its header,
+        // while the client is still writing 8 MB of it (more than the sockets' buffers hold).
+        byte[] start = new byte[8 * 1024 * 1024];
+        ByteBuffer.wrap(start).put((byte) 'Q').putInt(100 * 1024 * 1024);
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            client.send(start);
+            RawClient.Reply refused = client.readUntilError();
+            assertNotNull(refused, "the reason arrives before the end of the connection");
+            assertEquals("08P01", refused.field('C'));
+            assertTrue(client.closedByPeer());
+        }
+    }
+
+    @Test
     void clientsSendingLargeMessagesShareOneLimitAndOnlyTheOneBeyondItIsClosed() throws Exception {
         // The test router may hold 8 MiB of incomplete messages in all (application.properties).
         byte[] text = ("select length('" + "x".repeat(5_000_000) + "')\0").getBytes(StandardCharsets.US_ASCII);
