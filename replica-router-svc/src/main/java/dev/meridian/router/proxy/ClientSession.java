@@ -74,6 +74,7 @@ final class ClientSession implements ServerConnection.Owner {
     private int[] key;
     private long loginTimer = -1;
     private boolean secured;
+    private boolean refusedMidMessage;
 
     ClientSession(RouterRuntime runtime, LoopPools pools, NetSocket socket, Set<ClientSession> loopSessions) {
         this.runtime = runtime;
@@ -108,6 +109,8 @@ final class ClientSession implements ServerConnection.Owner {
             drain();
         } finally {
             if (!reader.keepUnread()) {
+                // The reader dropped the part it could not hold: the rest of that message is still on its way.
+                refusedMidMessage = true;
                 fatal("53200", "out of memory: the router holds as many bytes of incomplete messages as it may ("
                         + runtime.heldBytes().limit() + ", meridian.router.listen.max-held-bytes)");
             }
@@ -330,7 +333,7 @@ final class ClientSession implements ServerConnection.Owner {
             return;
         }
         // Still sending (a message it was refused for, most likely): let it read why before the socket goes.
-        boolean midMessage = reader.buffered() > 0;
+        boolean midMessage = refusedMidMessage || reader.buffered() > 0;
         phase = new Closed();
         loopSessions.remove(this);
         runtime.vertx().cancelTimer(loginTimer);
