@@ -21,6 +21,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -202,6 +203,12 @@ final class ClientSession implements ServerConnection.Owner {
         } catch (SessionSettings.UnsupportedSetting e) {
             fatal("08P01", e.getMessage());
             return;
+        }
+        List<String> protocolOptions = startup.parameters().keySet().stream()
+                .filter(name -> name.startsWith(SessionSettings.PROTOCOL_OPTION_PREFIX)).sorted().toList();
+        if (startup.protocol() != StartupPacket.PROTOCOL_3_0 || !protocolOptions.isEmpty()) {
+            // A newer minor version (libpq 18 may ask for 3.2) or protocol options: say what the router speaks.
+            socket.write(Buffers.of(BackendMessages.negotiateProtocolVersion(protocolOptions)));
         }
         String user = startup.user();
         phase = new LoggingIn();

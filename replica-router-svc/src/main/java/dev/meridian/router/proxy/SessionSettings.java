@@ -19,6 +19,8 @@ final class SessionSettings {
     static final List<String> TRACKED = List.of("application_name", "client_encoding", "DateStyle", "TimeZone",
             "IntervalStyle", "extra_float_digits", "search_path", "standard_conforming_strings");
     static final List<String> IGNORED = List.of("fallback_application_name", "replication");
+    /** Startup parameters naming protocol options (none of which the router supports). */
+    static final String PROTOCOL_OPTION_PREFIX = "_pq_.";
 
     /** What a server connection has for a tracked setting nobody set: its own default. */
     static final String DEFAULT = "\0default";
@@ -42,7 +44,8 @@ final class SessionSettings {
         SessionSettings settings = new SessionSettings();
         for (var entry : parameters.entrySet()) {
             String name = entry.getKey();
-            if (name.equals("user") || name.equals("database")) {
+            if (name.equals("user") || name.equals("database") || name.startsWith(PROTOCOL_OPTION_PREFIX)) {
+                // Protocol options are declined in NegotiateProtocolVersion, not refused.
                 continue;
             }
             if (name.equals("replication")) {

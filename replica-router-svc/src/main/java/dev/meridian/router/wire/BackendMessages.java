@@ -85,6 +85,22 @@ public final class BackendMessages {
         return typed('K', ByteBuffer.allocate(8).putInt(processId).putInt(secretKey).array());
     }
 
+    /**
+     * NegotiateProtocolVersion: the newest minor version of protocol 3 the router speaks (0) and the
+     * protocol options ({@code _pq_.} startup parameters) it does not know, as PostgreSQL answers a
+     * client asking for more than it supports; the client then goes on with 3.0.
+     */
+    public static ByteBuffer negotiateProtocolVersion(java.util.List<String> unknownOptions) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteBuffer counts = ByteBuffer.allocate(8).putInt(0).putInt(unknownOptions.size());
+        body.writeBytes(counts.array());
+        for (String option : unknownOptions) {
+            body.writeBytes(option.getBytes(StandardCharsets.UTF_8));
+            body.write(0);
+        }
+        return typed('v', body.toByteArray());
+    }
+
     /** ReadyForQuery: 'I' idle, 'T' in a transaction, 'E' in a failed transaction. */
     public static ByteBuffer readyForQuery(char status) {
         return typed('Z', new byte[] {(byte) status});

@@ -62,10 +62,15 @@ final class RawClient implements AutoCloseable {
 
     /** With more startup parameters (settings such as search_path). */
     static byte[] startup(String user, java.util.Map<String, String> settings) {
+        return startup(196_608, user, settings);
+    }
+
+    /** {@code protocol}: major version in the high 16 bits, minor in the low (3.0 = 196608). */
+    static byte[] startup(int protocol, String user, java.util.Map<String, String> settings) {
         StringBuilder text = new StringBuilder("user\0" + user + "\0database\0meridian\0");
         settings.forEach((name, value) -> text.append(name).append('\0').append(value).append('\0'));
         byte[] parameters = text.append('\0').toString().getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + parameters.length).putInt(8 + parameters.length).putInt(196_608).put(parameters).array();
+        return ByteBuffer.allocate(8 + parameters.length).putInt(8 + parameters.length).putInt(protocol).put(parameters).array();
     }
 
     /** Startup and SCRAM through the router's own client-side exchange, up to ReadyForQuery. */
@@ -74,8 +79,20 @@ final class RawClient implements AutoCloseable {
     }
 
     void login(String user, String password, java.util.Map<String, String> settings) throws IOException {
-        send(startup(user, settings));
-        read();
+        login(startup(user, settings), password);
+    }
+
+    /** NegotiateProtocolVersion, if the router sent one before authentication. */
+    Reply negotiated;
+
+    /** Logs in with a startup packet of the caller's making. */
+    void login(byte[] startupPacket, String password) throws IOException {
+        send(startupPacket);
+        Reply first = read();
+        if (first.type() == 'v') {
+            negotiated = first;
+            read();
+        }
         var scram = new dev.meridian.router.auth.ScramClientExchange(password, "rawClientNonce" + System.nanoTime());
         send(bytes(dev.meridian.router.wire.FrontendMessages.saslInitialResponse("SCRAM-SHA-256", scram.clientFirst())));
         Reply serverFirst = read();

@@ -55,6 +55,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -679,6 +680,24 @@ class RouterThroughClientsTest {
                 assertEquals(java.util.HexFormat.of().formatHex(md5.digest(number)), new String(digest, StandardCharsets.US_ASCII));
             }
             assertEquals(rows, seen);
+        }
+    }
+
+    @Test
+    void aClientAskingForANewerProtocolIsToldTheRouterSpeaks30AndGoesOn() throws Exception {
+        // libpq 18 may ask for 3.2, and protocol options come as _pq_. parameters: declined, not refused.
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login(RawClient.startup(3 << 16 | 2, "meridian", java.util.Map.of("_pq_.some_option", "on")), "meridian");
+            assertNotNull(client.negotiated, "NegotiateProtocolVersion before authentication");
+            ByteBuffer body = ByteBuffer.wrap(client.negotiated.body());
+            assertEquals(0, body.getInt(), "newest minor version supported");
+            assertEquals(1, body.getInt(), "options not recognised");
+            assertEquals("_pq_.some_option\0", new String(body.array(), body.position(), body.remaining(), StandardCharsets.UTF_8));
+            assertEquals("2", firstValue(client, "SELECT 1 + 1"));
+        }
+        try (RawClient plain = new RawClient(ROUTER)) {
+            plain.login("meridian", "meridian");
+            assertNull(plain.negotiated, "3.0 without options: nothing to negotiate");
         }
     }
 
