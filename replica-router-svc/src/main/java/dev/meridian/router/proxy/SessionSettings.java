@@ -18,6 +18,9 @@ final class SessionSettings {
     /** Tracked settings; others in a startup packet are refused (as PgBouncer does), except those ignored. */
     static final List<String> TRACKED = List.of("application_name", "client_encoding", "DateStyle", "TimeZone",
             "IntervalStyle", "extra_float_digits", "search_path", "standard_conforming_strings");
+    /** The tracked settings PostgreSQL reports with ParameterStatus when they change. */
+    static final List<String> REPORTED = List.of("application_name", "client_encoding", "DateStyle", "TimeZone",
+            "IntervalStyle", "standard_conforming_strings");
     static final List<String> IGNORED = List.of("fallback_application_name", "replication");
     /** Startup parameters naming protocol options (none of which the router supports). */
     static final String PROTOCOL_OPTION_PREFIX = "_pq_.";
@@ -95,6 +98,13 @@ final class SessionSettings {
     void reported(String name, String value) {
         String canonical = canonical(name);
         if (canonical != null && !value.equals(explicit.put(canonical, value))) {
+            signature = null;
+        }
+    }
+
+    /** After DISCARD ALL: the settings PostgreSQL does not report go back to the server's (reported ones arrive as ParameterStatus). */
+    void discarded() {
+        if (explicit.keySet().removeIf(name -> !REPORTED.contains(name))) {
             signature = null;
         }
     }

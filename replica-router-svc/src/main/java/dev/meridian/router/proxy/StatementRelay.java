@@ -705,12 +705,29 @@ final class StatementRelay {
                 if (droppedOnSuccess != null && BackendMessages.dropsPreparedStatements(message.body())) {
                     connection.prepared().removeAll(droppedOnSuccess);
                     droppedOnSuccess = null;
+                    if (BackendMessages.discardedAll(message.body())) {
+                        settingsDiscarded(connection);
+                    }
                 }
             }
             case 'E' -> copying = false;
             default -> {
             }
         }
+    }
+
+    /**
+     * DISCARD ALL ran (never inside a transaction, so it has taken effect): the connection is back
+     * to its own startup settings, and so is the client as far as the router can tell (the changed
+     * settings PostgreSQL reports come next, as ParameterStatus, and are recorded as usual; the
+     * others, search_path and extra_float_digits, are dropped from the client's). As through
+     * PgBouncer, the client's settings are then the server connection's, not its own startup values.
+     */
+    private void settingsDiscarded(ServerConnection connection) {
+        connection.applied().clear();
+        connection.applied().putAll(connection.defaults());
+        connection.carrying(null);
+        settings.discarded();
     }
 
     private void releaseIfIdle() {

@@ -240,8 +240,10 @@ public final class StatementClassifier {
                 // DEALLOCATE [PREPARE] ALL, DISCARD ALL: the router's own prepared statements on that backend go too.
                 boolean all = tokens.size() > 1 && (tokens.get(1).isWord("all")
                         || tokens.size() > 2 && tokens.get(1).isWord("prepare") && tokens.get(2).isWord("all"));
-                // DISCARD ALL also resets every setting, as RESET ALL does: see "reset".
-                return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, verb.equals("discard") && all, verb, null, all);
+                // DISCARD ALL also resets every setting; it cannot run inside a transaction, so the relay
+                // knows when it took effect and follows it without pinning (unlike RESET, see "reset").
+                // Not writes: read-your-writes has nothing to wait for after them.
+                return new StatementInfo(Route.PRIMARY_READ, TransactionEffect.NONE, false, verb, null, all);
             }
             case "reset" -> {
                 // A reset setting returns to the server connection's own default, which the router does

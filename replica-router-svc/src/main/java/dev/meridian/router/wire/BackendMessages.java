@@ -19,6 +19,11 @@ public final class BackendMessages {
         return tagIs(commandComplete, DEALLOCATE_ALL) || tagIs(commandComplete, DISCARD_ALL);
     }
 
+    /** A CommandComplete body saying DISCARD ALL ran (which also resets every setting). */
+    public static boolean discardedAll(ByteBuffer commandComplete) {
+        return tagIs(commandComplete, DISCARD_ALL);
+    }
+
     private static boolean tagIs(ByteBuffer body, byte[] tag) {
         int at = body.position();
         if (body.remaining() != tag.length + 1 || body.get(at + tag.length) != 0) {

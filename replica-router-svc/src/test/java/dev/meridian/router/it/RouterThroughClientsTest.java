@@ -218,6 +218,29 @@ class RouterThroughClientsTest {
         }
     }
 
+    @Test
+    void aClientDiscardingAllKeepsItsReadsOnReplicasWithTheServersSettings() throws Exception {
+        // Pools that run DISCARD ALL when a connection comes back must not lose read splitting for it.
+        java.util.Map<String, String> startup = java.util.Map.of("search_path", "router_reset_schema, public", "TimeZone", "Asia/Tokyo");
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian", startup);
+            assertEquals("router_reset_schema, public", firstValue(client, "SELECT current_setting('search_path')"));
+            assertEquals('I', statusAfter(client, "DISCARD ALL"));
+            String serverZone;
+            try (RawClient plain = new RawClient(ROUTER)) {
+                plain.login("meridian", "meridian");
+                serverZone = firstValue(plain, "SELECT current_setting('TimeZone')");
+            }
+            assertNotEquals("Asia/Tokyo", serverZone);
+            for (int i = 0; i < 5; i++) {
+                assertTrue(REPLICAS.contains(Integer.parseInt(firstValue(client, "SELECT inet_server_port()"))), "not pinned");
+                // As through PgBouncer: the server's settings, whichever connection serves it.
+                assertEquals("\"$user\", public|" + serverZone,
+                        firstValue(client, "SELECT current_setting('search_path') || '|' || current_setting('TimeZone')"));
+            }
+        }
+    }
+
     /** The first column of the first row of a simple query's reply. */
     private static String firstValue(RawClient client, String sql) throws java.io.IOException {
         client.query(sql);

@@ -111,7 +111,7 @@ class StatementClassifierTest {
         // settings back to the server connection's defaults, which the router cannot tell from its clients' values
         assertTrue(classifier.classify("RESET ALL").pinsSession());
         assertTrue(classifier.classify("reset search_path").pinsSession());
-        assertTrue(classifier.classify("DISCARD ALL").pinsSession());
+        assertFalse(classifier.classify("DISCARD ALL").pinsSession(), "followed by the relay instead");
         assertTrue(classifier.classify("SET TIME ZONE DEFAULT").pinsSession());
         assertTrue(classifier.classify("SET TIME ZONE LOCAL").pinsSession());
         assertTrue(classifier.classify("select pg_catalog.set_config('search_path', 'elsewhere', false)").pinsSession());
@@ -143,7 +143,7 @@ class StatementClassifierTest {
         assertFalse(classifier.classify("DEALLOCATE by_id").dropsPreparedStatements());
         assertFalse(classifier.classify("DISCARD PLANS").dropsPreparedStatements());
         assertFalse(classifier.classify("select 'deallocate all'").dropsPreparedStatements());
-        assertEquals(Route.PRIMARY, route("DISCARD ALL"));
+        assertEquals(Route.PRIMARY_READ, route("DISCARD ALL"), "on the writer, but not a write");
     }
 
     @Test
