@@ -252,7 +252,9 @@ public final class StatementClassifier {
                 return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, true, "reset");
             }
             case "create", "declare" -> {
-                boolean temporary = tokens.stream().limit(4).anyMatch(t -> t.isWord("temp") || t.isWord("temporary"));
+                // CREATE TEMP …, or an object made in the session's own temporary schema by name (pg_temp.x).
+                boolean temporary = tokens.stream().limit(4).anyMatch(t -> t.isWord("temp") || t.isWord("temporary"))
+                        || tokens.stream().limit(8).anyMatch(t -> t.isWord("pg_temp"));
                 boolean holdCursor = verb.equals("declare") && tokens.stream().anyMatch(t -> t.isWord("hold"));
                 return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, temporary || holdCursor,
                         temporary ? "temporary object" : verb);

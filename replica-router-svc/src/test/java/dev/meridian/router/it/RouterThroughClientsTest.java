@@ -450,6 +450,17 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void aTableMadeInPgTempByNamePinsTheClientLikeATemporaryTable() throws SQLException {
+        try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
+            statement.execute("create table pg_temp.scratch_by_name (x int)");
+            statement.execute("insert into pg_temp.scratch_by_name values (7)");
+            for (int i = 0; i < 5; i++) {
+                assertEquals("7", scalar(connection, "select x from pg_temp.scratch_by_name"));
+            }
+        }
+    }
+
+    @Test
     void anSqlPrepareStatementPinsTheClientToItsBackend() throws SQLException {
         try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
             statement.execute("PREPARE tripled (int) AS SELECT $1 * 3");

@@ -103,6 +103,9 @@ class StatementClassifierTest {
         assertFalse(classifier.classify("SET LOCAL statement_timeout = '1s'").pinsSession());
         assertTrue(classifier.classify("LISTEN jobs").pinsSession());
         assertTrue(classifier.classify("CREATE TEMP TABLE scratch (id int)").pinsSession());
+        assertTrue(classifier.classify("create table pg_temp.scratch (id int)").pinsSession());
+        assertTrue(classifier.classify("CREATE UNLOGGED TABLE IF NOT EXISTS pg_temp.scratch AS SELECT 1").pinsSession());
+        assertFalse(classifier.classify("create table kept (id int)").pinsSession());
         assertTrue(classifier.classify("SELECT pg_advisory_lock(42)").pinsSession());
         assertFalse(classifier.classify("SELECT pg_advisory_xact_lock(42)").pinsSession());
         assertEquals(Route.PRIMARY, route("SELECT pg_advisory_xact_lock(42)"));
