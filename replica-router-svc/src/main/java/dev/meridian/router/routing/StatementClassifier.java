@@ -71,6 +71,8 @@ public final class StatementClassifier {
             combined = combined.withCommand(statements.get(0).get(0).text());
         }
         if ("primary".equals(hint)) {
+            // Counted as a write: the hint is how a statement calling a writing function the classifier
+            // does not know reaches the primary, and read-your-writes must then wait for it.
             return combined.withRoute(Route.PRIMARY, "hint meridian:primary");
         }
         if ("replica".equals(hint)) {
