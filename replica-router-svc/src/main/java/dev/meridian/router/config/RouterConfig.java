@@ -132,6 +132,16 @@ public interface RouterConfig {
         @WithDefault("30s")
         Duration acquireTimeout();
 
+        /**
+         * A client that keeps a transaction open on a server connection and sends nothing for this
+         * long is ended (25P03, as PostgreSQL's idle_in_transaction_session_timeout; PgBouncer's
+         * idle_transaction_timeout) and its transaction rolled back, so that a few clients that
+         * forget to commit cannot take a pool's connections from everyone else. 0: never
+         * ({@code ROUTER_IDLE_TRANSACTION_TIMEOUT}).
+         */
+        @WithDefault("${ROUTER_IDLE_TRANSACTION_TIMEOUT:0s}")
+        Duration idleTransactionTimeout();
+
         /** Opening a server connection (TCP and authentication) may take this long. */
         @WithDefault("5s")
         Duration connectTimeout();

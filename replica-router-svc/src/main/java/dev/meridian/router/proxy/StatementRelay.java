@@ -80,6 +80,9 @@ final class StatementRelay {
      * later: statements prepared after it in the same pipeline survive it).
      */
     private Set<String> droppedOnSuccess;
+    /** 0: clients may sit in a transaction as long as they like. */
+    private final long idleTransactionMillis;
+    private long idleTransactionTimer = -1;
     private boolean deferredFailed;
     /** A read not yet answered with any byte: resent elsewhere if its backend fails. */
     private List<Step> retryable;
@@ -99,6 +102,7 @@ final class StatementRelay {
         this.runtime = runtime;
         this.pools = pools;
         this.session = session;
+        this.idleTransactionMillis = runtime.config().pool().idleTransactionTimeout().toMillis();
     }
 
     void identify(String user, String database, SessionSettings settings, BackendCredentials backendCredentials) {
@@ -148,6 +152,10 @@ final class StatementRelay {
     // ---- client → router
 
     void fromClient(FrontendMessage message, Buffer raw) {
+        if (idleTransactionTimer >= 0) {
+            runtime.vertx().cancelTimer(idleTransactionTimer);
+            idleTransactionTimer = -1;
+        }
         switch (message.type()) {
             case 'Q' -> simpleQuery(message, raw);
             case 'F' -> dispatch(List.of(new Step.Raw(raw, ResponseSequencer.Kind.QUERY)), Route.PRIMARY, false, true);
@@ -634,6 +642,23 @@ final class StatementRelay {
             failed.clear();
         }
         releaseIfIdle();
+        if (idleTransactionMillis > 0) {
+            watchIdleTransaction();
+        }
+    }
+
+    /** The reply is complete and a transaction stays open on the server connection: the client's turn, for so long. */
+    private void watchIdleTransaction() {
+        if (server == null || serverStatus == 'I' || !responses.idle() || awaitingSync || copying || idleTransactionTimer >= 0) {
+            return;
+        }
+        idleTransactionTimer = runtime.vertx().setTimer(idleTransactionMillis, id -> {
+            idleTransactionTimer = -1;
+            if (server != null && serverStatus != 'I' && responses.idle()) {
+                Log.infof("client idle in transaction for %d ms: ended (backend=%s)", idleTransactionMillis, server.node().name());
+                session.fatal("25P03", "terminating connection due to idle-in-transaction timeout");
+            }
+        });
     }
 
     /**
@@ -805,6 +830,10 @@ final class StatementRelay {
      * notices its closed socket only when it has results to send, which may take as long as the query.
      */
     void clientGone() {
+        if (idleTransactionTimer >= 0) {
+            runtime.vertx().cancelTimer(idleTransactionTimer);
+            idleTransactionTimer = -1;
+        }
         ServerConnection connection = server;
         if (connection == null) {
             return;

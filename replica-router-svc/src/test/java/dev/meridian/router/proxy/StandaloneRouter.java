@@ -30,9 +30,13 @@ public final class StandaloneRouter implements AutoCloseable {
     private StandaloneRouter() {
     }
 
-    /** {@code userlist}: instead of the application's userlist and auth query, that file alone; null for the application's. */
+    /**
+     * {@code userlist}: instead of the application's userlist and auth query, that file alone; null
+     * for the application's. {@code pool}: pool settings by method name, in place of the application's.
+     */
     static StandaloneRouter start(RouterConfig base, String primaryUrl, List<String> replicaUrls, int port, Duration shutdownTimeout,
-                                  java.nio.file.Path userlist, Vertx vertx, RuntimeFlags flags, CircuitBreakers breakers, MeterRegistry registry) throws Exception {
+                                  java.nio.file.Path userlist, Map<String, Object> pool,
+                                  Vertx vertx, RuntimeFlags flags, CircuitBreakers breakers, MeterRegistry registry) throws Exception {
         RouterConfig.Listen listen = overriding(RouterConfig.Listen.class, base.listen(),
                 Map.of("port", port, "shutdownTimeout", shutdownTimeout));
         StandaloneRouter router = new StandaloneRouter();
@@ -40,11 +44,13 @@ public final class StandaloneRouter implements AutoCloseable {
         router.runtime.flags = flags;
         router.runtime.breakers = breakers;
         router.runtime.registry = registry;
-        router.runtime.config = overriding(RouterConfig.class, base,
-                userlist == null ? Map.of("primaryUrl", primaryUrl, "replicaUrls", replicaUrls, "listen", listen)
-                        : Map.of("primaryUrl", primaryUrl, "replicaUrls", replicaUrls, "listen", listen, "auth",
-                        overriding(RouterConfig.Auth.class, base.auth(), Map.of("userlist", java.util.Optional.of(userlist),
-                                "query", java.util.Optional.empty()))));
+        Map<String, Object> overrides = new java.util.HashMap<>(Map.of("primaryUrl", primaryUrl, "replicaUrls", replicaUrls,
+                "listen", listen, "pool", overriding(RouterConfig.Pool.class, base.pool(), pool)));
+        if (userlist != null) {
+            overrides.put("auth", overriding(RouterConfig.Auth.class, base.auth(), Map.of("userlist", java.util.Optional.of(userlist),
+                    "query", java.util.Optional.empty())));
+        }
+        router.runtime.config = overriding(RouterConfig.class, base, overrides);
         router.runtime.onStart(null);
         return router;
     }

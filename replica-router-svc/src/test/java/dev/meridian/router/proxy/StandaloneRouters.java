@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Starts {@link StandaloneRouter}s with the test application's Vert.x, flags, breakers, meters and settings. */
 @ApplicationScoped
@@ -36,13 +37,19 @@ public class StandaloneRouters {
 
     /** With its own shutdown timeout: {@link StandaloneRouter#close()} drains its clients for at most that long. */
     public StandaloneRouter start(String primaryUrl, List<String> replicaUrls, int port, Duration shutdownTimeout) throws Exception {
-        return StandaloneRouter.start(config, primaryUrl, replicaUrls, port, shutdownTimeout, null, vertx, flags, breakers, registry);
+        return StandaloneRouter.start(config, primaryUrl, replicaUrls, port, shutdownTimeout, null, Map.of(), vertx, flags, breakers, registry);
     }
 
     /** In front of the application's backends, its clients checked against {@code userlist} alone (no auth query). */
     public StandaloneRouter startWithUserlist(int port, java.nio.file.Path userlist) throws Exception {
         return StandaloneRouter.start(config, config.primaryUrl(), config.replicaUrls(), port, config.listen().shutdownTimeout(), userlist,
-                vertx, flags, breakers, registry);
+                Map.of(), vertx, flags, breakers, registry);
+    }
+
+    /** In front of the application's backends, with some pool settings (by method name) of its own. */
+    public StandaloneRouter startWithPool(int port, Map<String, Object> pool) throws Exception {
+        return StandaloneRouter.start(config, config.primaryUrl(), config.replicaUrls(), port, config.listen().shutdownTimeout(), null,
+                pool, vertx, flags, breakers, registry);
     }
 
     /** The application's own backends. */
