@@ -39,7 +39,7 @@ public final class StatementClassifier {
      * changes with ParameterStatus): a plain SET of one of these neither pins nor needs the primary.
      */
     public static final Set<String> CARRIED_SETTINGS = Set.of("application_name", "client_encoding", "datestyle", "timezone",
-            "intervalstyle", "standard_conforming_strings");
+            "intervalstyle", "standard_conforming_strings", "default_transaction_read_only");
 
     private final Set<String> writingFunctions;
 
@@ -217,6 +217,11 @@ public final class StatementClassifier {
                         toSavepoint ? "rollback to savepoint" : "transaction end");
             }
             case "set" -> {
+                if (sessionReadOnlyOrWrite(tokens)) {
+                    // SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY / READ WRITE (pgjdbc's readOnlyMode=always)
+                    // is default_transaction_read_only, which PostgreSQL reports: carried, not pinned.
+                    return StatementInfo.replica("carried setting");
+                }
                 if (tokens.size() > 1 && (tokens.get(1).isWord("transaction")
                         || tokens.get(1).isWord("session") && tokens.size() > 2 && tokens.get(2).isWord("characteristics"))) {
                     return new StatementInfo(Route.PRIMARY, readOnly(tokens) ? TransactionEffect.SET_READ_ONLY : TransactionEffect.NONE,
@@ -281,6 +286,13 @@ public final class StatementClassifier {
             return "";
         }
         return name.kind() == Token.Kind.WORD || name.kind() == Token.Kind.QUOTED_IDENTIFIER ? name.text().toLowerCase(java.util.Locale.ROOT) : "";
+    }
+
+    /** SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY or READ WRITE, and nothing else. */
+    private static boolean sessionReadOnlyOrWrite(List<Token> tokens) {
+        return tokens.size() == 7 && tokens.get(1).isWord("session") && tokens.get(2).isWord("characteristics")
+                && tokens.get(3).isWord("as") && tokens.get(4).isWord("transaction") && tokens.get(5).isWord("read")
+                && (tokens.get(6).isWord("only") || tokens.get(6).isWord("write"));
     }
 
     /** … AND CHAIN (not AND NO CHAIN). */

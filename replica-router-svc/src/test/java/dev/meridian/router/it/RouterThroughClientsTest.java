@@ -461,6 +461,35 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void pgjdbcsReadOnlyModeAlwaysIsCarriedNotPinned() throws SQLException {
+        awaitReadsOnReplicas();
+        // readOnlyMode=always: setReadOnly sends SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY / READ WRITE.
+        try (Connection connection = viaRouter("&readOnlyMode=always")) {
+            connection.setReadOnly(true);
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                assertEquals("on", scalar(connection, "show default_transaction_read_only"), "carried to every connection it uses");
+                seen.add(serverPort(connection));
+            }
+            assertTrue(REPLICAS.containsAll(seen), "its reads still go to replicas: " + seen);
+            SQLException refused = assertThrows(SQLException.class, () -> {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("create table router_read_only_probe (x int)");
+                }
+            });
+            assertEquals("25006", refused.getSQLState(), "read-only on the primary too");
+            connection.setReadOnly(false);
+            assertEquals("off", scalar(connection, "/* meridian:primary */ show default_transaction_read_only"));
+            assertEquals("off", scalar(connection, "show default_transaction_read_only"));
+        }
+        try (Connection next = viaRouter()) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals("off", scalar(next, "show default_transaction_read_only"), "connections it used come back read-write");
+            }
+        }
+    }
+
+    @Test
     void anSqlPrepareStatementPinsTheClientToItsBackend() throws SQLException {
         try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
             statement.execute("PREPARE tripled (int) AS SELECT $1 * 3");

@@ -117,6 +117,13 @@ class StatementClassifierTest {
         assertFalse(classifier.classify("DISCARD ALL").pinsSession(), "followed by the relay instead");
         assertTrue(classifier.classify("SET TIME ZONE DEFAULT").pinsSession());
         assertTrue(classifier.classify("SET TIME ZONE LOCAL").pinsSession());
+        // default_transaction_read_only is reported back: carried like application_name
+        assertFalse(classifier.classify("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY").pinsSession());
+        assertFalse(classifier.classify("set session characteristics as transaction read write").pinsSession());
+        assertFalse(classifier.classify("SET default_transaction_read_only = on").pinsSession());
+        assertTrue(classifier.classify("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE").pinsSession());
+        assertEquals(TransactionEffect.NONE, classifier.classify("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY").transaction(),
+                "the session's later transactions, not the current one");
         assertTrue(classifier.classify("select pg_catalog.set_config('search_path', 'elsewhere', false)").pinsSession());
         assertTrue(classifier.classify("set application_name to default").pinsSession());
         assertFalse(classifier.classify("DISCARD PLANS").pinsSession());
