@@ -52,7 +52,7 @@ public class RoutingStatus {
                     breakers.breaker(dev.meridian.router.probe.BackendProber.breakerName(node)).state().name().toLowerCase(), node.lastError(),
                     new Pool(gauges.inUse.get(), gauges.idle.get(), gauges.waiting.get())));
         }
-        // Draining: a load balancer or readiness probe sends new clients to another router.
+        // Draining: seen in process only (gRPC status, tests); the HTTP server stops with Quarkus's shutdown.
         String status = runtime.draining() ? "DRAINING" : writer.health() == BackendNode.Health.DOWN ? "DOWN" : "UP";
         return new Snapshot(status, runtime.flags().isEnabled(Flag.REPLICA_ROUTING), runtime.selector().consistency().key(),
                 runtime.config().pool().mode(), runtime.clients().get(), reads, reads == 0 ? 0 : (double) primaryReads / reads, backends);

@@ -40,10 +40,6 @@ public final class UserlistFile {
         return current;
     }
 
-    public Path path() {
-        return path;
-    }
-
     /** Reads the file again if its modification time or size changed; true when a new list took effect. Blocking. */
     public synchronized boolean refresh() {
         FileTime modified;

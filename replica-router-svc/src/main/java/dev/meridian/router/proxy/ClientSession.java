@@ -39,6 +39,7 @@ final class ClientSession implements ServerConnection.Owner {
     static final String SHUTTING_DOWN = "57P01";
     /** How long a client refused in the middle of a message may go on sending before its socket closes. */
     static final long LINGER_MILLIS = 2_000;
+    static final String SHUTTING_DOWN_MESSAGE = "the router is shutting down";
     /** cannot_connect_now, as PostgreSQL answers a login while it shuts down. */
     static final String SHUTTING_DOWN_NEW = "57P03";
 
@@ -189,7 +190,7 @@ final class ClientSession implements ServerConnection.Owner {
 
     private void beginLogin(StartupPacket.Startup startup) {
         if (runtime.draining()) {
-            fatal(SHUTTING_DOWN_NEW, "the router is shutting down");
+            fatal(SHUTTING_DOWN_NEW, SHUTTING_DOWN_MESSAGE);
             return;
         }
         counted = true;
@@ -254,7 +255,7 @@ final class ClientSession implements ServerConnection.Owner {
             return;
         }
         if (runtime.draining()) {
-            fatal(SHUTTING_DOWN_NEW, "the router is shutting down");
+            fatal(SHUTTING_DOWN_NEW, SHUTTING_DOWN_MESSAGE);
             return;
         }
         runtime.vertx().cancelTimer(loginTimer);
@@ -315,13 +316,13 @@ final class ClientSession implements ServerConnection.Owner {
      */
     void endIfDraining() {
         if (runtime.draining() && phase instanceof Ready && relay.betweenTransactions() && !reader.hasUnread()) {
-            fatal(SHUTTING_DOWN, "terminating connection because the router is shutting down");
+            fatal(SHUTTING_DOWN, "terminating connection because " + SHUTTING_DOWN_MESSAGE);
         }
     }
 
     /** At the end of the drain: whoever is still in a transaction loses it. */
     void endNow() {
-        fatal(SHUTTING_DOWN, "terminating connection because the router is shutting down"
+        fatal(SHUTTING_DOWN, "terminating connection because " + SHUTTING_DOWN_MESSAGE
                 + (phase instanceof Ready && !relay.betweenTransactions() ? " (its transaction outlasted the shutdown timeout)" : ""));
     }
 

@@ -1,5 +1,7 @@
 package dev.meridian.router.proxy;
 
+import dev.meridian.router.routing.StatementClassifier;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +20,9 @@ final class SessionSettings {
     /** Tracked settings; others in a startup packet are refused (as PgBouncer does), except those ignored. */
     static final List<String> TRACKED = List.of("application_name", "client_encoding", "DateStyle", "TimeZone",
             "IntervalStyle", "extra_float_digits", "search_path", "standard_conforming_strings", "default_transaction_read_only");
-    /** The tracked settings PostgreSQL reports with ParameterStatus when they change. */
-    static final List<String> REPORTED = List.of("application_name", "client_encoding", "DateStyle", "TimeZone",
-            "IntervalStyle", "standard_conforming_strings", "default_transaction_read_only");
+    /** The tracked settings PostgreSQL reports with ParameterStatus when they change (the classifier's carried ones). */
+    static final List<String> REPORTED = TRACKED.stream()
+            .filter(name -> StatementClassifier.CARRIED_SETTINGS.contains(name.toLowerCase(Locale.ROOT))).toList();
     static final List<String> IGNORED = List.of("fallback_application_name", "replication");
     /** Startup parameters naming protocol options (none of which the router supports). */
     static final String PROTOCOL_OPTION_PREFIX = "_pq_.";

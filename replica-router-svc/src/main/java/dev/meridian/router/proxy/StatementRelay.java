@@ -152,10 +152,7 @@ final class StatementRelay {
     // ---- client → router
 
     void fromClient(FrontendMessage message, Buffer raw) {
-        if (idleTransactionTimer >= 0) {
-            runtime.vertx().cancelTimer(idleTransactionTimer);
-            idleTransactionTimer = -1;
-        }
+        stopIdleTransactionTimer();
         switch (message.type()) {
             case 'Q' -> simpleQuery(message, raw);
             case 'F' -> dispatch(List.of(new Step.Raw(raw, ResponseSequencer.Kind.QUERY)), Route.PRIMARY, false, true);
@@ -647,6 +644,13 @@ final class StatementRelay {
         }
     }
 
+    private void stopIdleTransactionTimer() {
+        if (idleTransactionTimer >= 0) {
+            runtime.vertx().cancelTimer(idleTransactionTimer);
+            idleTransactionTimer = -1;
+        }
+    }
+
     /** The reply is complete and a transaction stays open on the server connection: the client's turn, for so long. */
     private void watchIdleTransaction() {
         if (server == null || serverStatus == 'I' || !responses.idle() || awaitingSync || copying || idleTransactionTimer >= 0) {
@@ -830,10 +834,7 @@ final class StatementRelay {
      * notices its closed socket only when it has results to send, which may take as long as the query.
      */
     void clientGone() {
-        if (idleTransactionTimer >= 0) {
-            runtime.vertx().cancelTimer(idleTransactionTimer);
-            idleTransactionTimer = -1;
-        }
+        stopIdleTransactionTimer();
         ServerConnection connection = server;
         if (connection == null) {
             return;

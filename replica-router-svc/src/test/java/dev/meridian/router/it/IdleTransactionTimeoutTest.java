@@ -34,11 +34,7 @@ class IdleTransactionTimeoutTest {
 
     @Test
     void aClientSittingInATransactionIsEndedAndItsConnectionServesOthers() throws Exception {
-        try (Connection direct = LocalPostgres.superuser(PRIMARY); Statement statement = direct.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS idle_tx_writes");
-            statement.execute("CREATE TABLE idle_tx_writes (note text)");
-            statement.execute("GRANT ALL ON idle_tx_writes TO meridian");
-        }
+        LocalPostgres.freshNotesTable("idle_tx_writes");
         try (StandaloneRouter router = routers.startWithPool(PORT, Map.of("size", 2, "idleTransactionTimeout", Duration.ofSeconds(1)))) {
             // Two forgetful clients: one per event loop, each holding its loop's only primary connection.
             Connection[] forgetful = {client(), client()};

@@ -41,6 +41,15 @@ final class LocalPostgres {
         return connect("jdbc:postgresql://127.0.0.1:" + port + "/meridian", "postgres", "postgres");
     }
 
+    /** An empty table {@code name (note text)} on the primary that the router's clients (role meridian) may write. */
+    static void freshNotesTable(String name) throws SQLException {
+        try (Connection direct = superuser(PRIMARY); Statement statement = direct.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + name);
+            statement.execute("CREATE TABLE " + name + " (note text)");
+            statement.execute("GRANT ALL ON " + name + " TO meridian");
+        }
+    }
+
     static Connection viaRouter() throws SQLException {
         return viaRouter("");
     }

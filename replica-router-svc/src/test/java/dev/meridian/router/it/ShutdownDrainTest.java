@@ -37,11 +37,7 @@ class ShutdownDrainTest {
 
     @BeforeEach
     void freshTable() throws SQLException {
-        try (Connection direct = LocalPostgres.superuser(PRIMARY); Statement statement = direct.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS drain_writes");
-            statement.execute("CREATE TABLE drain_writes (note text)");
-            statement.execute("GRANT ALL ON drain_writes TO meridian");
-        }
+        LocalPostgres.freshNotesTable("drain_writes");
     }
 
     @Test
