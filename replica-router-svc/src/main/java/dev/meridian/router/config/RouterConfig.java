@@ -76,6 +76,15 @@ public interface RouterConfig {
         @WithDefault("${ROUTER_TLS_REQUIRED:false}")
         boolean tlsRequired();
 
+        /**
+         * Startup parameters accepted and not applied ({@code ROUTER_IGNORE_STARTUP_PARAMETERS},
+         * comma-separated), as PgBouncer's ignore_startup_parameters: others the router cannot
+         * carry across pooled connections are refused (08P01). {@code options} here lets settings
+         * in the options parameter that the router does not carry pass unapplied.
+         */
+        @WithDefault("${ROUTER_IGNORE_STARTUP_PARAMETERS:}")
+        Optional<List<String>> ignoreStartupParameters();
+
         /** A client must finish startup and authentication within this time. */
         @WithDefault("15s")
         Duration loginTimeout();

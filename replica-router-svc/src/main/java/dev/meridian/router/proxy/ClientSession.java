@@ -200,7 +200,7 @@ final class ClientSession implements ServerConnection.Owner {
         }
         SessionSettings settings;
         try {
-            settings = SessionSettings.fromStartup(startup.parameters());
+            settings = SessionSettings.fromStartup(startup.parameters(), runtime.ignoredStartupParameters());
         } catch (SessionSettings.UnsupportedSetting e) {
             fatal("08P01", e.getMessage());
             return;
@@ -260,6 +260,7 @@ final class ClientSession implements ServerConnection.Owner {
         }
         runtime.vertx().cancelTimer(loginTimer);
         key = runtime.cancels().register(this);
+        relay.settings().loggedIn(checked.result());
         Buffer out = Buffer.buffer();
         checked.result().forEach((name, value) -> {
             String own = relay.settings().explicit(SessionSettings.canonical(name) == null ? name : SessionSettings.canonical(name));

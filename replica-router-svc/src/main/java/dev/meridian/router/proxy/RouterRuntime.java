@@ -43,6 +43,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,6 +78,7 @@ public class RouterRuntime {
     private BackendProber prober;
     private ServerTls serverTls;
     private HeldBytes heldBytes;
+    private Set<String> ignoredStartupParameters;
     /** The auth query's pools, one per backend that has been the writer. */
     private final Map<BackendNode, Pool> authPools = new ConcurrentHashMap<>();
     private final CancelRegistry cancels = new CancelRegistry();
@@ -98,6 +100,9 @@ public class RouterRuntime {
         long heldLimit = config.listen().maxHeldBytes();
         heldBytes = new HeldBytes(heldLimit > 0 ? heldLimit : Runtime.getRuntime().maxMemory() / 4);
         cluster = new BackendCluster(primary, replicas);
+        ignoredStartupParameters = config.listen().ignoreStartupParameters().orElse(List.of()).stream()
+                .map(name -> name.trim().toLowerCase(java.util.Locale.ROOT)).filter(name -> !name.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         classifier = new StatementClassifier(config.routing().writingFunctions()
                 .map(list -> (java.util.Set<String>) new HashSet<>(list)).orElse(StatementClassifier.DEFAULT_WRITING_FUNCTIONS));
         WriteLedger writes = new WriteLedger();
@@ -239,6 +244,11 @@ public class RouterRuntime {
     /** The limit on bytes of incomplete messages, shared by every client and server connection. */
     public HeldBytes heldBytes() {
         return heldBytes;
+    }
+
+    /** Startup parameters accepted and not applied (lower case), {@code meridian.router.listen.ignore-startup-parameters}. */
+    Set<String> ignoredStartupParameters() {
+        return ignoredStartupParameters;
     }
 
     /** TLS to backends, for server connections, prober and auth query alike. */

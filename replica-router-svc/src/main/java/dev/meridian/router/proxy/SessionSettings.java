@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -41,15 +42,30 @@ final class SessionSettings {
     static final int MAX_SHARED_SIGNATURES = 1024;
 
     private final Map<String, String> explicit = new LinkedHashMap<>();
+    private boolean serverReadOnly;
     /** Identifies the values of {@link #explicit}; null after a change, until asked for again. */
     private List<String> signature;
 
     /** Startup parameters other than user and database; throws on ones the router cannot honour. */
     static SessionSettings fromStartup(Map<String, String> parameters) {
+        return fromStartup(parameters, Set.of());
+    }
+
+    /**
+     * As {@link #fromStartup(Map)}, with the parameters an operator chose to ignore (lower case;
+     * {@code options} among them lets settings in {@code options} the router cannot carry pass
+     * unapplied, as PgBouncer's ignore_startup_parameters does).
+     */
+    static SessionSettings fromStartup(Map<String, String> parameters, Set<String> ignored) {
         SessionSettings settings = new SessionSettings();
+        String options = parameters.get("options");
+        if (options != null) {
+            // First: PostgreSQL applies the startup packet's own settings after those in options.
+            settings.takeOptions(options, ignored.contains("options"));
+        }
         for (var entry : parameters.entrySet()) {
             String name = entry.getKey();
-            if (name.equals("user") || name.equals("database") || name.startsWith(PROTOCOL_OPTION_PREFIX)) {
+            if (name.equals("user") || name.equals("database") || name.equals("options") || name.startsWith(PROTOCOL_OPTION_PREFIX)) {
                 // Protocol options are declined in NegotiateProtocolVersion, not refused.
                 continue;
             }
@@ -61,7 +77,7 @@ final class SessionSettings {
             }
             String canonical = canonical(name);
             if (canonical == null) {
-                if (IGNORED.contains(name)) {
+                if (IGNORED.contains(name) || ignored.contains(name.toLowerCase(Locale.ROOT))) {
                     continue;
                 }
                 throw new UnsupportedSetting("unsupported startup parameter: " + name);
@@ -72,6 +88,27 @@ final class SessionSettings {
             settings.explicit.put("application_name", parameters.get("fallback_application_name"));
         }
         return settings;
+    }
+
+    private void takeOptions(String options, boolean ignoreUnsupported) {
+        Map<String, String> given;
+        try {
+            given = StartupOptions.settings(options);
+        } catch (IllegalArgumentException e) {
+            if (ignoreUnsupported) {
+                return;
+            }
+            throw new UnsupportedSetting("unsupported options startup parameter: " + e.getMessage());
+        }
+        for (var setting : given.entrySet()) {
+            String canonical = canonical(setting.getKey());
+            if (canonical != null) {
+                explicit.put(canonical, normalise(canonical, setting.getValue()));
+            } else if (!ignoreUnsupported) {
+                throw new UnsupportedSetting("unsupported setting in the options startup parameter: " + setting.getKey()
+                        + " (the router carries " + String.join(", ", TRACKED) + ")");
+            }
+        }
     }
 
     static String canonical(String name) {
@@ -94,6 +131,26 @@ final class SessionSettings {
     /** The client's own value, when it set one. */
     String explicit(String name) {
         return explicit.get(name);
+    }
+
+    /** The server's value at the client's login, for a client that gives none (a role or database default included). */
+    void loggedIn(Map<String, String> serverParameters) {
+        serverReadOnly = isOn(serverParameters.getOrDefault("default_transaction_read_only", "off"));
+    }
+
+    /**
+     * The client's transactions are read-only unless they say otherwise: default_transaction_read_only
+     * is on (pgjdbc's readOnlyMode=always, a startup parameter, a SET, or the role's own default).
+     */
+    boolean readOnlyByDefault() {
+        String value = explicit.get("default_transaction_read_only");
+        return value != null ? isOn(value) : serverReadOnly;
+    }
+
+    /** PostgreSQL's spelling of true for a boolean setting: on, true, yes, 1, or a prefix of true or yes. */
+    static boolean isOn(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        return v.equals("on") || v.equals("1") || !v.isEmpty() && ("true".startsWith(v) || "yes".startsWith(v));
     }
 
     /** A ParameterStatus from the backend while serving this client: the client's value now. */

@@ -72,6 +72,8 @@ final class StatementRelay {
     private boolean wrote;
     private boolean blocked;
     private Buffer deferredBegin;
+    /** The deferred BEGIN had no transaction modes: the session's default access mode, or a SET TRANSACTION READ ONLY next, decides. */
+    private boolean deferredBeginTakesDefaults;
     /** The unnamed portal runs DEALLOCATE ALL or DISCARD ALL. */
     private boolean unnamedPortalDrops;
     /**
@@ -184,10 +186,12 @@ final class StatementRelay {
     private void simpleQuery(FrontendMessage message, Buffer raw) {
         String sql = MessageDecoder.queryText(message);
         StatementInfo info = runtime.classifier().classify(sql);
-        if (server == null && deferredBegin == null && info.transaction() == TransactionEffect.BEGIN && "begin".equals(info.command())) {
+        boolean readWriteOrDefault = info.transaction() == TransactionEffect.BEGIN_DEFAULT || info.transaction() == TransactionEffect.BEGIN;
+        if (server == null && deferredBegin == null && readWriteOrDefault && "begin".equals(info.command())) {
             // Answered here and sent with the next statement: one round trip less, and the next
             // statement decides where the transaction runs (SET TRANSACTION READ ONLY → a replica).
             deferredBegin = raw;
+            deferredBeginTakesDefaults = info.transaction() == TransactionEffect.BEGIN_DEFAULT;
             reply(BackendMessages.commandComplete("BEGIN"), BackendMessages.readyForQuery('T'));
             return;
         }
@@ -207,7 +211,9 @@ final class StatementRelay {
         }
         Route route = info.route();
         if (deferredBegin != null) {
-            route = info.transaction() == TransactionEffect.SET_READ_ONLY ? Route.REPLICA : Route.PRIMARY;
+            boolean readOnly = deferredBeginTakesDefaults && info.transaction() == TransactionEffect.SET_READ_ONLY
+                    || deferredBeginReadOnly() && info.route() == Route.REPLICA;
+            route = readOnly ? Route.REPLICA : Route.PRIMARY;
         }
         Step step = info.dropsPreparedStatements() ? new Step.DropsPrepared(raw, ResponseSequencer.Kind.QUERY)
                 : new Step.Raw(raw, ResponseSequencer.Kind.QUERY);
@@ -293,14 +299,16 @@ final class StatementRelay {
     }
 
     private void note(StatementInfo info) {
-        batchPrimary |= info.route() != Route.REPLICA;
+        // A plain BEGIN in a session whose transactions are read-only by default is a BEGIN READ ONLY.
+        boolean readOnlyBegin = info.transaction() == TransactionEffect.BEGIN_DEFAULT && settings.readOnlyByDefault();
+        batchPrimary |= info.route() != Route.REPLICA && !readOnlyBegin;
         batchWrites |= writes(info);
         batchPins |= info.pinsSession();
     }
 
     /** Needs the primary for what it does, not merely for being part of a transaction. */
     private static boolean writes(StatementInfo info) {
-        return info.route() == Route.PRIMARY && info.transaction() != TransactionEffect.BEGIN
+        return info.route() == Route.PRIMARY && !info.transaction().begins()
                 && info.transaction() != TransactionEffect.END && info.transaction() != TransactionEffect.SET_READ_ONLY;
     }
 
@@ -313,7 +321,12 @@ final class StatementRelay {
         batchPrimary = false;
         batchWrites = false;
         batchPins = false;
-        dispatch(steps, primary || deferredBegin != null ? Route.PRIMARY : Route.REPLICA, pins, writes);
+        dispatch(steps, primary || deferredBegin != null && !deferredBeginReadOnly() ? Route.PRIMARY : Route.REPLICA, pins, writes);
+    }
+
+    /** A plain BEGIN is deferred in a session whose transactions are read-only by default: a BEGIN READ ONLY. */
+    private boolean deferredBeginReadOnly() {
+        return deferredBegin != null && deferredBeginTakesDefaults && settings.readOnlyByDefault();
     }
 
     private void dispatch(List<Step> steps, Route route, boolean pins, boolean writes) {
@@ -376,10 +389,20 @@ final class StatementRelay {
             return;
         }
         // Backends that failed this statement stay excluded until it is answered (see fromServer).
+        Buffer begin = deferredBegin;
         attach(pool, result.result(), read);
-        retryable = read && deferredBegin == null ? steps : null;
+        // A deferred BEGIN went out ahead of them (attach): resent elsewhere, it goes first again, or
+        // they would run outside the transaction the client was told it is in.
+        retryable = !read ? null : begin == null ? steps : withBegin(begin, steps);
         send(steps);
         countRouted(node, !writes);
+    }
+
+    private static List<Step> withBegin(Buffer begin, List<Step> steps) {
+        List<Step> all = new ArrayList<>(steps.size() + 1);
+        all.add(new Step.Raw(begin, ResponseSequencer.Kind.HIDDEN_QUERY));
+        all.addAll(steps);
+        return all;
     }
 
     /** This client's pool on {@code node}: its database and role never change, so it is looked up once per node. */

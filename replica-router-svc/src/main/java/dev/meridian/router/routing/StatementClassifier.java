@@ -121,7 +121,7 @@ public final class StatementClassifier {
         Route route = a.route() == Route.PRIMARY || b.route() == Route.PRIMARY ? Route.PRIMARY
                 : a.route() == Route.PRIMARY_READ || b.route() == Route.PRIMARY_READ ? Route.PRIMARY_READ : Route.REPLICA;
         TransactionEffect effect;
-        if (a.transaction() == TransactionEffect.BEGIN || a.transaction() == TransactionEffect.BEGIN_READ_ONLY) {
+        if (a.transaction().begins()) {
             effect = b.transaction() == TransactionEffect.END ? TransactionEffect.NONE : a.transaction();
         } else {
             effect = b.transaction() == TransactionEffect.NONE ? a.transaction() : b.transaction();
@@ -202,9 +202,10 @@ public final class StatementClassifier {
                 return StatementInfo.primary("explain analyze");
             }
             case "begin", "start" -> {
-                boolean readOnly = readOnly(tokens);
-                return new StatementInfo(readOnly ? Route.REPLICA : Route.PRIMARY,
-                        readOnly ? TransactionEffect.BEGIN_READ_ONLY : TransactionEffect.BEGIN, false, "transaction start");
+                boolean readOnly = replicaCanRunReadOnly(tokens);
+                TransactionEffect effect = readOnly ? TransactionEffect.BEGIN_READ_ONLY
+                        : withoutModes(tokens) ? TransactionEffect.BEGIN_DEFAULT : TransactionEffect.BEGIN;
+                return new StatementInfo(readOnly ? Route.REPLICA : Route.PRIMARY, effect, false, "transaction start");
             }
             case "commit", "end" -> {
                 // COMMIT AND CHAIN starts the next transaction at once: the transaction goes on.
@@ -224,7 +225,7 @@ public final class StatementClassifier {
                 }
                 if (tokens.size() > 1 && (tokens.get(1).isWord("transaction")
                         || tokens.get(1).isWord("session") && tokens.size() > 2 && tokens.get(2).isWord("characteristics"))) {
-                    return new StatementInfo(Route.PRIMARY, readOnly(tokens) ? TransactionEffect.SET_READ_ONLY : TransactionEffect.NONE,
+                    return new StatementInfo(Route.PRIMARY, replicaCanRunReadOnly(tokens) ? TransactionEffect.SET_READ_ONLY : TransactionEffect.NONE,
                             tokens.get(1).isWord("session"), "set transaction");
                 }
                 boolean local = tokens.size() > 1 && tokens.get(1).isWord("local");
@@ -297,21 +298,29 @@ public final class StatementClassifier {
 
     /** … AND CHAIN (not AND NO CHAIN). */
     private static boolean chains(List<Token> tokens) {
+        return followedBy(tokens, "and", "chain");
+    }
+
+    /**
+     * READ ONLY, and not SERIALIZABLE: a hot standby refuses serializable transactions ("cannot use
+     * serializable mode in a hot standby"), so those stay on the primary, where they work.
+     */
+    private static boolean replicaCanRunReadOnly(List<Token> tokens) {
+        return followedBy(tokens, "read", "only") && !followedBy(tokens, "level", "serializable");
+    }
+
+    private static boolean followedBy(List<Token> tokens, String word, String next) {
         for (int i = 0; i + 1 < tokens.size(); i++) {
-            if (tokens.get(i).isWord("and") && tokens.get(i + 1).isWord("chain")) {
+            if (tokens.get(i).isWord(word) && tokens.get(i + 1).isWord(next)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean readOnly(List<Token> tokens) {
-        for (int i = 0; i + 1 < tokens.size(); i++) {
-            if (tokens.get(i).isWord("read") && tokens.get(i + 1).isWord("only")) {
-                return true;
-            }
-        }
-        return false;
+    /** BEGIN, BEGIN WORK, BEGIN TRANSACTION, START TRANSACTION: nothing that sets an access mode, isolation or deferrability. */
+    private static boolean withoutModes(List<Token> tokens) {
+        return tokens.size() == 1 || tokens.size() == 2 && (tokens.get(1).isWord("work") || tokens.get(1).isWord("transaction"));
     }
 
     private static boolean isWritingVerb(Token token) {

@@ -80,6 +80,9 @@ class RouterThroughClientsTest {
     @Inject
     io.micrometer.core.instrument.MeterRegistry meters;
 
+    @Inject
+    dev.meridian.router.proxy.StandaloneRouters routers;
+
     @BeforeAll
     static void table() throws SQLException {
         try (Connection connection = superuser(PRIMARY); Statement statement = connection.createStatement()) {
@@ -244,6 +247,14 @@ class RouterThroughClientsTest {
     /** The first column of the first row of a simple query's reply. */
     private static String firstValue(RawClient client, String sql) throws java.io.IOException {
         client.query(sql);
+        return answer(client, sql).value();
+    }
+
+    /** A simple query's reply: its first row's first column, and the transaction status it ends with. */
+    private record Answer(String value, char status) {
+    }
+
+    private static Answer answer(RawClient client, String sql) throws java.io.IOException {
         String value = null;
         RawClient.Reply reply;
         do {
@@ -259,7 +270,7 @@ class RouterThroughClientsTest {
                 value = new String(bytes, StandardCharsets.UTF_8);
             }
         } while (reply.type() != 'Z');
-        return value;
+        return new Answer(value, (char) reply.body()[0]);
     }
 
     @Test
@@ -490,6 +501,143 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void transactionsOfAReadOnlySessionRunOnReplicas() throws SQLException {
+        // readOnlyMode=always with autocommit off: read-only by default, then a plain BEGIN per transaction
+        // (Spring's @Transactional(readOnly = true) in that mode).
+        try (Connection connection = viaRouter("&readOnlyMode=always")) {
+            connection.setReadOnly(true);
+            connection.setAutoCommit(false);
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                seen.add(serverPort(connection));
+                assertEquals("on", scalar(connection, "show transaction_read_only"));
+                connection.commit();
+            }
+            assertTrue(REPLICAS.containsAll(seen), "read-only transactions on replicas: " + seen);
+            assertTrue(REPLICAS.contains(serverPort(connection)));
+            SQLException refused = assertThrows(SQLException.class, () -> {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("create table router_read_only_probe (x int)");
+                }
+            });
+            assertEquals("25006", refused.getSQLState(), "as the primary refuses it in a read-only transaction");
+            connection.rollback();
+            connection.setReadOnly(false);
+            assertEquals(PRIMARY, serverPort(connection), "read-write transactions on the primary again");
+            connection.commit();
+        }
+    }
+
+    @Test
+    void aPlainBeginFollowsTheSessionsDefaultAccessMode() throws Exception {
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            assertEquals('I', statusAfter(client, "SET default_transaction_read_only = on"));
+            for (int i = 0; i < 4; i++) {
+                assertEquals('T', statusAfter(client, "BEGIN"));
+                assertTrue(REPLICAS.contains(Integer.parseInt(firstValue(client, "SELECT inet_server_port()"))), "a read-only transaction");
+                assertEquals('I', statusAfter(client, "COMMIT"));
+            }
+            // The transaction's own modes win over the session's default.
+            assertEquals('T', statusAfter(client, "BEGIN READ WRITE"));
+            assertEquals(String.valueOf(PRIMARY), firstValue(client, "SELECT inet_server_port()"));
+            assertEquals('I', statusAfter(client, "COMMIT"));
+            assertEquals('T', statusAfter(client, "BEGIN"));
+            assertEquals(String.valueOf(PRIMARY), firstValue(client, "/* meridian:primary */ SELECT inet_server_port()"));
+            assertEquals('I', statusAfter(client, "COMMIT"));
+            assertEquals('I', statusAfter(client, "SET default_transaction_read_only = off"));
+            assertEquals('T', statusAfter(client, "BEGIN"));
+            assertEquals(String.valueOf(PRIMARY), firstValue(client, "SELECT inet_server_port()"), "read-write by default again");
+            assertEquals('I', statusAfter(client, "COMMIT"));
+        }
+    }
+
+    @Test
+    void transactionsOfARoleThatIsReadOnlyByDefaultRunOnReplicas() throws Exception {
+        // ALTER ROLE … SET default_transaction_read_only = on: a reporting role's usual setup.
+        String role = "router_reporting_role";
+        java.nio.file.Path userlist = java.nio.file.Files.createTempFile("meridian-userlist-", ".txt");
+        try (Connection direct = superuser(PRIMARY); Statement statement = direct.createStatement()) {
+            statement.execute("DROP ROLE IF EXISTS " + role);
+            statement.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'reports'");
+            statement.execute("ALTER ROLE " + role + " SET default_transaction_read_only = on");
+        }
+        try {
+            java.nio.file.Files.writeString(userlist, "\"" + role + "\" \"reports\"\n");
+            try (dev.meridian.router.proxy.StandaloneRouter router = routers.startWithUserlist(16439, userlist);
+                 Connection client = LocalPostgres.connect("jdbc:postgresql://127.0.0.1:16439/meridian", role, "reports")) {
+                client.setAutoCommit(false);
+                Set<Integer> seen = new HashSet<>();
+                for (int i = 0; i < 6; i++) {
+                    seen.add(serverPort(client));
+                    client.commit();
+                }
+                assertTrue(REPLICAS.containsAll(seen), "its plain BEGIN starts read-only transactions: " + seen);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(userlist);
+            for (int port : new int[] {PRIMARY, REPLICA_1, REPLICA_2}) {
+                try (Connection direct = superuser(port)) {
+                    scalar(direct, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = '" + role + "'");
+                }
+            }
+            try (Connection direct = superuser(PRIMARY); Statement statement = direct.createStatement()) {
+                statement.execute("DROP ROLE IF EXISTS " + role);
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyTransactionWhoseReplicaDiesBeforeAnsweringGoesOnElsewhere() throws Exception {
+        String marker = "retried_in_transaction_" + System.nanoTime();
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            assertEquals('I', statusAfter(client, "SET default_transaction_read_only = on"));
+            assertEquals('T', statusAfter(client, "BEGIN"));
+            // The BEGIN is deferred: it reaches a replica with this statement, whose backend is terminated mid-query.
+            String sql = "SELECT inet_server_port(), pg_sleep(1), '" + marker + "'";
+            client.query(sql);
+            int terminated = await().atMost(Duration.ofSeconds(10)).until(() -> terminateRunning(marker), port -> port != 0);
+            Answer answer = answer(client, sql);
+            assertEquals('T', answer.status(), "still in the transaction: the BEGIN went to the next replica too");
+            int answeredBy = Integer.parseInt(answer.value());
+            assertTrue(REPLICAS.contains(answeredBy) && answeredBy != terminated, "answered by the other replica: " + answeredBy);
+            assertEquals("on", firstValue(client, "SHOW transaction_read_only"));
+            assertEquals('I', statusAfter(client, "COMMIT"));
+        }
+    }
+
+    /** Terminates the backend running a statement containing {@code marker} on a replica; its port, or 0 when none runs yet. */
+    private static int terminateRunning(String marker) throws SQLException {
+        for (int port : new int[] {REPLICA_1, REPLICA_2}) {
+            try (Connection direct = superuser(port)) {
+                String found = scalar(direct, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%"
+                        + marker + "''%' AND pid <> pg_backend_pid()");
+                if (!found.equals("0")) {
+                    return port;
+                }
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void aSerializableReadOnlyTransactionRunsOnThePrimary() throws Exception {
+        // A hot standby refuses it ("cannot use serializable mode in a hot standby"); PostgreSQL itself runs it.
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            assertEquals('T', statusAfter(client, "BEGIN READ ONLY ISOLATION LEVEL SERIALIZABLE"));
+            assertEquals(String.valueOf(PRIMARY), firstValue(client, "SELECT inet_server_port()"));
+            assertEquals("serializable", firstValue(client, "SHOW transaction_isolation"));
+            assertEquals('I', statusAfter(client, "COMMIT"));
+            assertEquals('T', statusAfter(client, "BEGIN"));
+            assertEquals('T', statusAfter(client, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE READ ONLY"));
+            assertEquals(String.valueOf(PRIMARY), firstValue(client, "SELECT inet_server_port()"));
+            assertEquals('I', statusAfter(client, "COMMIT"));
+        }
+    }
+
+    @Test
     void anSqlPrepareStatementPinsTheClientToItsBackend() throws SQLException {
         try (Connection connection = viaRouter(); Statement statement = connection.createStatement()) {
             statement.execute("PREPARE tripled (int) AS SELECT $1 * 3");
@@ -586,6 +734,38 @@ class RouterThroughClientsTest {
         SQLException error = assertThrows(SQLException.class, () -> LocalPostgres.connect(
                 "jdbc:postgresql://127.0.0.1:" + ROUTER + "/no_such_db", "meridian", "meridian"));
         assertEquals("3D000", error.getSQLState());
+    }
+
+    @Test
+    void carriedSettingsInTheOptionsParameterApplyOnEveryBackend() throws SQLException {
+        // pgjdbc's options (libpq's PGOPTIONS): -c switches, as PostgreSQL takes them at startup.
+        try (Connection connection = viaRouter("&options=-c%20search_path=router_options_schema%20-c%20IntervalStyle=iso_8601")) {
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < 8; i++) {
+                assertEquals("router_options_schema|iso_8601",
+                        scalar(connection, "select current_setting('search_path') || '|' || current_setting('IntervalStyle')"));
+                seen.add(serverPort(connection));
+            }
+            assertTrue(REPLICAS.containsAll(seen), "carried, not pinned: " + seen);
+        }
+        SQLException refused = assertThrows(SQLException.class, () -> viaRouter("&options=-c%20statement_timeout=5s"));
+        assertEquals("08P01", refused.getSQLState());
+        assertTrue(refused.getMessage().contains("statement_timeout"), refused.getMessage());
+    }
+
+    @Test
+    void anIgnoredStartupParameterIsAcceptedAndOthersAreRefusedByName() throws Exception {
+        try (RawClient client = new RawClient(ROUTER)) {
+            // The test application ignores geqo (application.properties).
+            client.login("meridian", "meridian", java.util.Map.of("geqo", "off"));
+            assertEquals("on", firstValue(client, "SHOW geqo"), "accepted, not applied");
+        }
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.send(RawClient.startup("meridian", java.util.Map.of("enable_seqscan", "off")));
+            RawClient.Reply refused = client.readUntilError();
+            assertEquals("08P01", refused.field('C'));
+            assertEquals("unsupported startup parameter: enable_seqscan", refused.field('M'));
+        }
     }
 
     @Test

@@ -6,11 +6,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SessionSettingsTest {
 
@@ -73,5 +75,46 @@ class SessionSettingsTest {
     void unsupportedStartupParametersAndReplicationAreRefused() {
         assertThrows(SessionSettings.UnsupportedSetting.class, () -> SessionSettings.fromStartup(Map.of("user", "u", "options", "-c x=1")));
         assertThrows(SessionSettings.UnsupportedSetting.class, () -> SessionSettings.fromStartup(Map.of("user", "u", "replication", "database")));
+    }
+
+    @Test
+    void readOnlyByDefaultFollowsWhatTheClientSetOrWasReported() {
+        assertFalse(SessionSettings.fromStartup(Map.of("user", "u")).readOnlyByDefault(), "unknown: the server's default");
+        for (String on : new String[] {"on", "ON", "true", "t", "yes", "1"}) {
+            assertTrue(SessionSettings.fromStartup(Map.of("user", "u", "default_transaction_read_only", on)).readOnlyByDefault(), on);
+        }
+        for (String off : new String[] {"off", "false", "no", "0", "of"}) {
+            assertFalse(SessionSettings.fromStartup(Map.of("user", "u", "default_transaction_read_only", off)).readOnlyByDefault(), off);
+        }
+        SessionSettings settings = SessionSettings.fromStartup(Map.of("user", "u"));
+        settings.reported("default_transaction_read_only", "on");
+        assertTrue(settings.readOnlyByDefault(), "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY, as PostgreSQL reports it");
+        settings.reported("default_transaction_read_only", "off");
+        assertFalse(settings.readOnlyByDefault());
+        SessionSettings ofReadOnlyRole = SessionSettings.fromStartup(Map.of("user", "reporting"));
+        ofReadOnlyRole.loggedIn(Map.of("default_transaction_read_only", "on"));
+        assertTrue(ofReadOnlyRole.readOnlyByDefault(), "ALTER ROLE reporting SET default_transaction_read_only = on");
+    }
+
+    @Test
+    void carriedSettingsInTheOptionsParameterAreTheClientsOwn() {
+        SessionSettings settings = SessionSettings.fromStartup(Map.of("user", "u", "options", "-c search_path=app,public -c timezone=UTC",
+                "TimeZone", "Asia/Tokyo"));
+        assertEquals("app,public", settings.explicit("search_path"));
+        assertEquals("Asia/Tokyo", settings.explicit("TimeZone"), "the packet's own parameter is applied after options, as PostgreSQL does");
+    }
+
+    @Test
+    void settingsTheRouterCannotCarryAreRefusedUnlessIgnored() {
+        Map<String, String> startup = Map.of("user", "u", "options", "-c statement_timeout=5s -c search_path=app");
+        SessionSettings.UnsupportedSetting refused = assertThrows(SessionSettings.UnsupportedSetting.class,
+                () -> SessionSettings.fromStartup(startup));
+        assertTrue(refused.getMessage().contains("statement_timeout"), refused.getMessage());
+        SessionSettings ignoring = SessionSettings.fromStartup(startup, java.util.Set.of("options"));
+        assertEquals("app", ignoring.explicit("search_path"), "what it can carry it still does");
+        assertNull(ignoring.explicit("statement_timeout"));
+        assertThrows(SessionSettings.UnsupportedSetting.class, () -> SessionSettings.fromStartup(Map.of("user", "u", "options", "-B 100")));
+        assertNotNull(SessionSettings.fromStartup(Map.of("user", "u", "options", "-B 100"), java.util.Set.of("options")));
+        assertNotNull(SessionSettings.fromStartup(Map.of("user", "u", "geqo", "off"), java.util.Set.of("geqo")));
     }
 }

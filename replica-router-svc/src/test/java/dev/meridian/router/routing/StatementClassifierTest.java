@@ -76,13 +76,17 @@ class StatementClassifierTest {
 
     @Test
     void transactionsAreRecognised() {
-        assertEquals(TransactionEffect.BEGIN, classifier.classify("BEGIN").transaction());
+        assertEquals(TransactionEffect.BEGIN_DEFAULT, classifier.classify("BEGIN").transaction());
+        assertEquals(TransactionEffect.BEGIN_DEFAULT, classifier.classify("begin work").transaction());
+        assertEquals(TransactionEffect.BEGIN_DEFAULT, classifier.classify("START TRANSACTION").transaction());
+        assertEquals(TransactionEffect.BEGIN, classifier.classify("BEGIN READ WRITE").transaction(), "its own access mode, not the session's");
         assertEquals(TransactionEffect.BEGIN, classifier.classify("START TRANSACTION ISOLATION LEVEL SERIALIZABLE").transaction());
         StatementInfo readOnly = classifier.classify("BEGIN READ ONLY");
         assertEquals(TransactionEffect.BEGIN_READ_ONLY, readOnly.transaction());
         assertEquals(Route.REPLICA, readOnly.route());
         assertEquals(TransactionEffect.BEGIN_READ_ONLY, classifier.classify("start transaction read only, isolation level repeatable read").transaction());
         assertEquals(TransactionEffect.SET_READ_ONLY, classifier.classify("SET TRANSACTION READ ONLY").transaction());
+        assertEquals(TransactionEffect.BEGIN_DEFAULT, classifier.classify("BEGIN; SELECT 1").transaction());
         assertEquals(TransactionEffect.END, classifier.classify("COMMIT").transaction());
         assertEquals(TransactionEffect.END, classifier.classify("rollback").transaction());
         assertEquals(TransactionEffect.NONE, classifier.classify("ROLLBACK TO SAVEPOINT a").transaction());
@@ -90,7 +94,17 @@ class StatementClassifierTest {
         assertEquals(TransactionEffect.NONE, classifier.classify("rollback and chain").transaction());
         assertEquals(TransactionEffect.END, classifier.classify("COMMIT AND NO CHAIN").transaction());
         assertEquals(TransactionEffect.NONE, classifier.classify("BEGIN; SELECT 1; COMMIT").transaction());
-        assertEquals(TransactionEffect.BEGIN, classifier.classify("BEGIN; SELECT 1").transaction());
+    }
+
+    @Test
+    void serializableReadOnlyTransactionsStayOnThePrimary() {
+        // A hot standby refuses them: "cannot use serializable mode in a hot standby".
+        StatementInfo begin = classifier.classify("BEGIN READ ONLY ISOLATION LEVEL SERIALIZABLE");
+        assertEquals(TransactionEffect.BEGIN, begin.transaction());
+        assertEquals(Route.PRIMARY, begin.route());
+        assertEquals(TransactionEffect.BEGIN, classifier.classify("start transaction isolation level serializable, read only, deferrable").transaction());
+        assertEquals(TransactionEffect.NONE, classifier.classify("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE READ ONLY").transaction());
+        assertEquals(TransactionEffect.BEGIN_READ_ONLY, classifier.classify("BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ").transaction());
     }
 
     @Test
