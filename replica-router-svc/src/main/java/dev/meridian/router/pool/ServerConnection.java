@@ -1,5 +1,7 @@
 package dev.meridian.router.pool;
 
+import dev.meridian.router.routing.SettingAssignment;
+
 import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.wire.ChannelWriter;
 import dev.meridian.router.wire.DirectReads;
@@ -32,6 +34,7 @@ public final class ServerConnection {
     private final FrameReader reader;
     private final Map<String, String> defaults;
     private final Map<String, String> applied;
+    private final Map<String, SettingAssignment> assignments = new HashMap<>();
     private final PreparedStatements prepared;
     private final int processId;
     private final int secretKey;
@@ -119,6 +122,19 @@ public final class ServerConnection {
     /** The session settings this connection carries now, by name (null: unknown, set it again). */
     public Map<String, String> applied() {
         return applied;
+    }
+
+    /** The clients' SETs the router replayed or saw succeed here and has not reset, by setting name. */
+    public Map<String, SettingAssignment> assignments() {
+        return assignments;
+    }
+
+    /** DISCARD ALL ran on it: back to the settings it had at startup, no SET of a client's left. */
+    public void settingsReset() {
+        applied.clear();
+        applied.putAll(defaults);
+        assignments.clear();
+        settingsSignature = null;
     }
 
     /**

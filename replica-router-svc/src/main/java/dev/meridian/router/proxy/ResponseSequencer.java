@@ -1,6 +1,7 @@
 package dev.meridian.router.proxy;
 
 import dev.meridian.router.pool.PreparedStatements;
+import dev.meridian.router.routing.SettingAssignment;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayDeque;
@@ -20,7 +21,7 @@ final class ResponseSequencer {
     /** What to do with one backend message. */
     enum Verdict { FORWARD, DROP, FORWARD_AS_NOTICE }
 
-    private record Expectation(Kind kind, String statement, Buffer synthetic, long startedNanos) {
+    private record Expectation(Kind kind, String statement, Buffer synthetic, long startedNanos, SettingAssignment assignment) {
     }
 
     private final ArrayDeque<Expectation> queue = new ArrayDeque<>();
@@ -32,12 +33,23 @@ final class ResponseSequencer {
 
     /** {@code statement}: the server-side name a PARSE or HIDDEN_PARSE creates, or a HIDDEN_CLOSE closes. */
     void expect(Kind kind, String statement) {
-        queue.add(new Expectation(kind, statement, null, System.nanoTime()));
+        queue.add(new Expectation(kind, statement, null, System.nanoTime(), null));
+    }
+
+    /** The reply to a carried SET ({@code kind} QUERY or EXECUTE), told apart by {@link #assigning()}. */
+    void expectAssigning(Kind kind, SettingAssignment assignment) {
+        queue.add(new Expectation(kind, null, null, System.nanoTime(), assignment));
+    }
+
+    /** The SET whose reply is due next, or null: a CommandComplete now is that SET's. */
+    SettingAssignment assigning() {
+        Expectation head = queue.peek();
+        return head == null ? null : head.assignment;
     }
 
     /** A reply the router gives itself, at this point of the sequence. */
     void synthetic(Buffer message) {
-        queue.add(new Expectation(Kind.SYNTHETIC, null, message, 0));
+        queue.add(new Expectation(Kind.SYNTHETIC, null, message, 0, null));
     }
 
     /** A synthetic reply is at the head of the queue. */

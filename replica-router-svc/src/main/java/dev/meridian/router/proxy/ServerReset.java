@@ -37,9 +37,7 @@ final class ServerReset implements ServerConnection.Owner {
                 }
                 if (message.type() == 'Z') {
                     connection.prepared().clear();
-                    connection.applied().clear();
-                    connection.applied().putAll(connection.defaults());
-                    connection.carrying(null);
+                    connection.settingsReset();
                     pool.release(connection);
                     return;
                 }

@@ -1,5 +1,6 @@
 package dev.meridian.router.proxy;
 
+import dev.meridian.router.routing.SettingAssignment;
 import dev.meridian.router.routing.StatementClassifier;
 
 import java.util.Arrays;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -30,6 +32,8 @@ final class SessionSettings {
 
     /** What a server connection has for a tracked setting nobody set: its own default. */
     static final String DEFAULT = "\0default";
+    /** What a server connection has for a tracked setting a client's carried SET gave it (see its carried SETs). */
+    static final String ASSIGNED = "\0assigned";
 
     /**
      * One signature object per distinct set of tracked values, shared by every client with those
@@ -42,6 +46,8 @@ final class SessionSettings {
     static final int MAX_SHARED_SIGNATURES = 1024;
 
     private final Map<String, String> explicit = new LinkedHashMap<>();
+    /** Settings the client gave with a SET the router carries (by name, in name order): replayed as written. */
+    private final Map<String, SettingAssignment> assigned = new TreeMap<>();
     private boolean serverReadOnly;
     /** Identifies the values of {@link #explicit}; null after a change, until asked for again. */
     private List<String> signature;
@@ -163,7 +169,19 @@ final class SessionSettings {
 
     /** After DISCARD ALL: the settings PostgreSQL does not report go back to the server's (reported ones arrive as ParameterStatus). */
     void discarded() {
-        if (explicit.keySet().removeIf(name -> !REPORTED.contains(name))) {
+        if (explicit.keySet().removeIf(name -> !REPORTED.contains(name)) | !assigned.isEmpty()) {
+            assigned.clear();
+            signature = null;
+        }
+    }
+
+    /** A carried SET succeeded outside a transaction: the client's value from now on (over a startup value of the same setting). */
+    void assigned(SettingAssignment assignment) {
+        if (!assignment.equals(assigned.put(assignment.name(), assignment))) {
+            signature = null;
+        }
+        String canonical = canonical(assignment.name());
+        if (canonical != null && explicit.remove(canonical) != null) {
             signature = null;
         }
     }
@@ -175,9 +193,13 @@ final class SessionSettings {
     Object signature() {
         List<String> current = signature;
         if (current == null) {
-            String[] values = new String[TRACKED.size()];
-            for (int i = 0; i < values.length; i++) {
+            String[] values = new String[TRACKED.size() + assigned.size()];
+            for (int i = 0; i < TRACKED.size(); i++) {
                 values[i] = explicit.get(TRACKED.get(i));
+            }
+            int i = TRACKED.size();
+            for (SettingAssignment assignment : assigned.values()) {
+                values[i++] = assignment.apply();
             }
             current = Arrays.asList(values);
             if (SIGNATURES.size() < MAX_SHARED_SIGNATURES) {
@@ -190,12 +212,28 @@ final class SessionSettings {
     }
 
     /**
-     * The statement that gives {@code applied} (a server connection's settings, updated in place)
-     * this client's values, or null when they already match.
+     * The statement that gives a server connection this client's values, or null when it already
+     * has them. {@code applied}: the connection's tracked settings, {@code carried}: the SETs it
+     * carries; both updated in place.
      */
-    String synchronise(Map<String, String> applied, Map<String, String> serverDefaults) {
+    String synchronise(Map<String, String> applied, Map<String, SettingAssignment> carried, Map<String, String> serverDefaults) {
         StringBuilder sql = null;
+        // Another client's SETs go first: a RESET of a tracked setting is then set again below if this client has a value.
+        for (var it = carried.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            if (!assigned.containsKey(entry.getKey())) {
+                sql = append(sql, entry.getValue().reset());
+                it.remove();
+                String canonical = canonical(entry.getKey());
+                if (canonical != null) {
+                    applied.put(canonical, serverDefaults.getOrDefault(canonical, DEFAULT));
+                }
+            }
+        }
         for (String name : TRACKED) {
+            if (assigned.containsKey(name.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
             String wanted = explicit.get(name);
             String current = applied.getOrDefault(name, serverDefaults.getOrDefault(name, DEFAULT));
             if (wanted == null) {
@@ -209,6 +247,16 @@ final class SessionSettings {
                 // set_config parses the value as a startup packet's value is parsed (lists such as search_path included).
                 sql = append(sql, "SELECT pg_catalog.set_config(" + quoteLiteral(name) + ", " + quoteLiteral(wanted) + ", false)");
                 applied.put(name, wanted);
+            }
+        }
+        for (SettingAssignment assignment : assigned.values()) {
+            if (!assignment.equals(carried.get(assignment.name()))) {
+                sql = append(sql, assignment.apply());
+                carried.put(assignment.name(), assignment);
+                String canonical = canonical(assignment.name());
+                if (canonical != null) {
+                    applied.put(canonical, ASSIGNED);
+                }
             }
         }
         return sql == null ? null : sql.toString();

@@ -7,6 +7,7 @@ import dev.meridian.router.pool.BackendPool;
 import dev.meridian.router.pool.ServerConnection;
 import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.routing.Route;
+import dev.meridian.router.routing.SettingAssignment;
 import dev.meridian.router.routing.StatementInfo;
 import dev.meridian.router.routing.TransactionEffect;
 import dev.meridian.router.wire.BackendMessage;
@@ -74,8 +75,10 @@ final class StatementRelay {
     private Buffer deferredBegin;
     /** The deferred BEGIN had no transaction modes: the session's default access mode, or a SET TRANSACTION READ ONLY next, decides. */
     private boolean deferredBeginTakesDefaults;
-    /** The unnamed portal runs DEALLOCATE ALL or DISCARD ALL. */
-    private boolean unnamedPortalDrops;
+    /** What the unnamed portal's statement does (null: a statement the router does not know). */
+    private StatementInfo unnamedPortal;
+    /** Carried SETs that have succeeded, waiting for the end of their implicit transaction (see observe). */
+    private final List<SettingAssignment> assignedPending = new ArrayList<>(1);
     /**
      * Prepared statements the server connection had when a DEALLOCATE ALL or DISCARD ALL went to
      * it: forgotten when its CommandComplete comes (not before: it may fail; not all of them
@@ -161,8 +164,7 @@ final class StatementRelay {
             case 'P' -> parse(message);
             case 'B' -> bind(message, raw);
             case 'D' -> describe(message, raw);
-            case 'E' -> batch.add(executesUnnamedPortal(message) && unnamedPortalDrops
-                    ? new Step.DropsPrepared(raw, ResponseSequencer.Kind.EXECUTE) : new Step.Raw(raw, ResponseSequencer.Kind.EXECUTE));
+            case 'E' -> batch.add(execute(message, raw));
             case 'C' -> closeStatement(message, raw);
             case 'H' -> {
                 batch.add(new Step.Raw(raw, null));
@@ -216,8 +218,20 @@ final class StatementRelay {
             route = readOnly ? Route.REPLICA : Route.PRIMARY;
         }
         Step step = info.dropsPreparedStatements() ? new Step.DropsPrepared(raw, ResponseSequencer.Kind.QUERY)
+                : info.assignment() != null ? new Step.Assigns(raw, ResponseSequencer.Kind.QUERY, info.assignment())
                 : new Step.Raw(raw, ResponseSequencer.Kind.QUERY);
         dispatch(List.of(step), route, info.pinsSession(), writes(info));
+    }
+
+    private Step execute(FrontendMessage message, Buffer raw) {
+        StatementInfo portal = executesUnnamedPortal(message) ? unnamedPortal : null;
+        if (portal != null && portal.dropsPreparedStatements()) {
+            return new Step.DropsPrepared(raw, ResponseSequencer.Kind.EXECUTE);
+        }
+        if (portal != null && portal.assignment() != null) {
+            return new Step.Assigns(raw, ResponseSequencer.Kind.EXECUTE, portal.assignment());
+        }
+        return new Step.Raw(raw, ResponseSequencer.Kind.EXECUTE);
     }
 
     private static boolean executesUnnamedPortal(FrontendMessage execute) {
@@ -248,7 +262,10 @@ final class StatementRelay {
         String name = MessageDecoder.cString(body, "Bind");
         ClientStatement statement = name.isEmpty() ? unnamed : statements.get(name);
         if (portal.isEmpty()) {
-            unnamedPortalDrops = statement != null && statement.info().dropsPreparedStatements();
+            unnamedPortal = statement != null ? statement.info() : null;
+        } else if (statement != null && statement.info().assignment() != null) {
+            // A SET in a named portal runs whenever it is executed: not followed, it pins.
+            batchPins = true;
         }
         if (statement == null) {
             // Unknown here means unknown to PostgreSQL too: let the backend say so (26000).
@@ -433,7 +450,7 @@ final class StatementRelay {
         }
         Object signature = settings.signature();
         if (!connection.carries(signature)) {
-            String sync = settings.synchronise(connection.applied(), connection.defaults());
+            String sync = settings.synchronise(connection.applied(), connection.assignments(), connection.defaults());
             connection.carrying(signature);
             if (sync != null) {
                 toServer(Buffers.of(FrontendMessages.query(sync)));
@@ -465,6 +482,10 @@ final class StatementRelay {
                 toServer(drops.bytes());
                 responses.expect(drops.expect());
                 awaitingSync = drops.expect() != ResponseSequencer.Kind.QUERY;
+            } else if (step instanceof Step.Assigns assigns) {
+                toServer(assigns.bytes());
+                responses.expectAssigning(assigns.expect(), assigns.assignment());
+                awaitingSync = assigns.expect() != ResponseSequencer.Kind.QUERY;
             } else if (step instanceof Step.Prepare prepare) {
                 ClientStatement statement = prepare.statement();
                 if (statement.unnamed()) {
@@ -603,6 +624,9 @@ final class StatementRelay {
                     break;
                 }
                 byte type = message.type();
+                if (type == 'C' && responses.assigning() != null) {
+                    assignedPending.add(responses.assigning());
+                }
                 ResponseSequencer.Verdict verdict = responses.accept(type, connection.prepared());
                 if (verdict == ResponseSequencer.Verdict.FORWARD && reader.frameStart() == runEnd) {
                     runEnd += reader.frameLength();
@@ -729,6 +753,9 @@ final class StatementRelay {
         switch (message.type()) {
             case 'Z' -> {
                 serverStatus = (char) message.body().get(0);
+                if (!assignedPending.isEmpty()) {
+                    settle(connection);
+                }
                 if (verdict == ResponseSequencer.Verdict.FORWARD) {
                     runtime.metrics().latency(!serverIsRead, System.nanoTime() - responses.lastReadyStartedNanos());
                 }
@@ -754,6 +781,9 @@ final class StatementRelay {
             case 'G', 'H', 'W' -> copying = true;
             case 'C' -> {
                 copying = false;
+                if (!assignedPending.isEmpty() && BackendMessages.rolledBack(message.body())) {
+                    uncertainAssignments();
+                }
                 if (droppedOnSuccess != null && BackendMessages.dropsPreparedStatements(message.body())) {
                     connection.prepared().removeAll(droppedOnSuccess);
                     droppedOnSuccess = null;
@@ -762,10 +792,43 @@ final class StatementRelay {
                     }
                 }
             }
-            case 'E' -> copying = false;
+            case 'E' -> {
+                copying = false;
+                if (!assignedPending.isEmpty()) {
+                    uncertainAssignments();
+                }
+            }
             default -> {
             }
         }
+    }
+
+    /**
+     * The implicit transaction of carried SETs that succeeded has ended: outside a transaction they
+     * have taken effect, and the client and this connection have them; inside one they last only if
+     * it commits, which the router does not follow: the client stays on this connection.
+     */
+    private void settle(ServerConnection connection) {
+        if (serverStatus == 'I') {
+            for (SettingAssignment assignment : assignedPending) {
+                settings.assigned(assignment);
+                connection.assignments().put(assignment.name(), assignment);
+                String canonical = SessionSettings.canonical(assignment.name());
+                if (canonical != null) {
+                    connection.applied().put(canonical, SessionSettings.ASSIGNED);
+                }
+            }
+            connection.carrying(null);
+        } else {
+            pinned = true;
+        }
+        assignedPending.clear();
+    }
+
+    /** An error or a rollback after a carried SET succeeded: whether it lasts is not known here, so the client stays on this connection. */
+    private void uncertainAssignments() {
+        pinned = true;
+        assignedPending.clear();
     }
 
     /**
@@ -776,9 +839,7 @@ final class StatementRelay {
      * PgBouncer, the client's settings are then the server connection's, not its own startup values.
      */
     private void settingsDiscarded(ServerConnection connection) {
-        connection.applied().clear();
-        connection.applied().putAll(connection.defaults());
-        connection.carrying(null);
+        connection.settingsReset();
         settings.discarded();
     }
 
@@ -805,6 +866,7 @@ final class StatementRelay {
         droppedOnSuccess = null;
         connection.node().outstanding().decrementAndGet();
         responses.clear();
+        assignedPending.clear();
         if (reusable) {
             serverPool.release(connection);
         } else {
@@ -826,6 +888,7 @@ final class StatementRelay {
         connection.node().outstanding().decrementAndGet();
         connection.node().errored();
         responses.clear();
+        assignedPending.clear();
         if (again != null && !session.closed()) {
             // A read whose backend went away before answering anything: run it elsewhere, once on
             // each backend at most (a statement that every backend dies of must not go round forever).

@@ -1,5 +1,6 @@
 package dev.meridian.router.proxy;
 
+import dev.meridian.router.routing.SettingAssignment;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -18,6 +19,13 @@ sealed interface Step {
      * statements it had when it was sent (DEALLOCATE ALL, DISCARD ALL).
      */
     record DropsPrepared(Buffer bytes, ResponseSequencer.Kind expect) implements Step {
+    }
+
+    /**
+     * Sent as received: a SET the router carries ({@code expect} QUERY or EXECUTE); when it has
+     * succeeded outside a transaction, the client and this server connection have the setting.
+     */
+    record Assigns(Buffer bytes, ResponseSequencer.Kind expect, SettingAssignment assignment) implements Step {
     }
 
     /** A client's Parse: sent under the router's name unless the backend already has the statement. */

@@ -42,6 +42,8 @@ public final class SqlLexer {
 
     private SqlLexer run() {
         while (pos < sql.length()) {
+            int start = pos;
+            int before = tokens.size();
             char c = sql.charAt(pos);
             if (isSpace(c)) {
                 pos++;
@@ -67,7 +69,7 @@ public final class SqlLexer {
             } else if (c == '$' && isDigit(peek(1))) {
                 parameter();
             } else if (c == '$' && dollarString()) {
-                continue;
+                // consumed
             } else if (isDigit(c) || c == '.' && isDigit(peek(1))) {
                 number();
             } else if (isIdentifierStart(c)) {
@@ -90,6 +92,10 @@ public final class SqlLexer {
                 slice(Token.Kind.OPERATOR, pos, pos + 1);
                 pos++;
             }
+            if (tokens.size() > before) {
+                // Literals and quoted identifiers, prefixes and quotes included (a SET's value is re-sent as written).
+                tokens.get(before).placed(start, pos);
+            }
         }
         return this;
     }
@@ -100,7 +106,7 @@ public final class SqlLexer {
     }
 
     private void add(Token.Kind kind, String text) {
-        tokens.add(new Token(kind, text, depth));
+        tokens.add(new Token(kind, sql, text, depth));
     }
 
     /** A token standing for {@code sql[start, end)}, its text built only if asked for. */

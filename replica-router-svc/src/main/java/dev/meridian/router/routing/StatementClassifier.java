@@ -41,6 +41,13 @@ public final class StatementClassifier {
     public static final Set<String> CARRIED_SETTINGS = Set.of("application_name", "client_encoding", "datestyle", "timezone",
             "intervalstyle", "standard_conforming_strings", "default_transaction_read_only");
 
+    /**
+     * Settings whose SET keeps pinning: who the session is (a pooled connection must never carry
+     * another client's role), and the current transaction's own modes (meaningless between transactions).
+     */
+    private static final Set<String> UNCARRIED_ASSIGNMENTS = Set.of("role", "session_authorization", "transaction_isolation",
+            "transaction_read_only", "transaction_deferrable");
+
     private final Set<String> writingFunctions;
 
     public StatementClassifier(Set<String> writingFunctions) {
@@ -126,10 +133,11 @@ public final class StatementClassifier {
         } else {
             effect = b.transaction() == TransactionEffect.NONE ? a.transaction() : b.transaction();
         }
-        // Several statements in one message run as one implicit transaction: keep them together.
-        return new StatementInfo(route, effect,
-                a.pinsSession() || b.pinsSession(), route == Route.PRIMARY ? "multi-statement with a write" : "multi-statement read",
-                null, a.dropsPreparedStatements() || b.dropsPreparedStatements());
+        // Several statements in one message run as one implicit transaction: keep them together. A SET
+        // among them is not followed (its success is not told apart from the others'): it pins.
+        boolean pins = a.pinsSession() || b.pinsSession() || a.assignment() != null || b.assignment() != null;
+        return new StatementInfo(route, effect, pins, route == Route.PRIMARY ? "multi-statement with a write" : "multi-statement read",
+                null, a.dropsPreparedStatements() || b.dropsPreparedStatements(), null);
     }
 
     private StatementInfo classifyOne(List<Token> tokens) {
@@ -235,6 +243,10 @@ public final class StatementClassifier {
                 if (!local && !toDefault && CARRIED_SETTINGS.contains(settingName(tokens))) {
                     return StatementInfo.replica("carried setting");
                 }
+                SettingAssignment assignment = local || toDefault ? null : assignment(tokens);
+                if (assignment != null) {
+                    return new StatementInfo(Route.REPLICA, TransactionEffect.NONE, false, "carried assignment", null, false, assignment);
+                }
                 return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, !local, local ? "set local" : "session setting");
             }
             case "listen" -> {
@@ -251,7 +263,7 @@ public final class StatementClassifier {
                 // DISCARD ALL also resets every setting; it cannot run inside a transaction, so the relay
                 // knows when it took effect and follows it without pinning (unlike RESET, see "reset").
                 // Not writes: read-your-writes has nothing to wait for after them.
-                return new StatementInfo(Route.PRIMARY_READ, TransactionEffect.NONE, false, verb, null, all);
+                return new StatementInfo(Route.PRIMARY_READ, TransactionEffect.NONE, false, verb, null, all, null);
             }
             case "reset" -> {
                 // A reset setting returns to the server connection's own default, which the router does
@@ -283,10 +295,61 @@ public final class StatementClassifier {
         if (name.isWord("time") && at + 1 < tokens.size() && tokens.get(at + 1).isWord("zone")) {
             return "timezone";
         }
-        if (at + 1 < tokens.size() && tokens.get(at + 1).kind() == Token.Kind.OPERATOR && tokens.get(at + 1).text().equals(".")) {
+        if (at + 1 < tokens.size() && isDot(tokens.get(at + 1))) {
             return "";
         }
         return name.kind() == Token.Kind.WORD || name.kind() == Token.Kind.QUOTED_IDENTIFIER ? name.text().toLowerCase(java.util.Locale.ROOT) : "";
+    }
+
+    /**
+     * {@code SET [SESSION] name {TO | =} value [, …]} with a plain value (words, literals, numbers,
+     * a list of them), for a setting the router may replay elsewhere; null for anything else (SET
+     * ROLE, SET SESSION AUTHORIZATION, SET SCHEMA, SET NAMES, SET CONSTRAINTS, …), which pins.
+     */
+    private static SettingAssignment assignment(List<Token> tokens) {
+        int at = tokens.size() > 1 && tokens.get(1).isWord("session") ? 2 : 1;
+        int first = at;
+        if (at >= tokens.size() || !isNamePart(tokens.get(at))) {
+            return null;
+        }
+        StringBuilder name = new StringBuilder(tokens.get(at).text().toLowerCase(java.util.Locale.ROOT));
+        at++;
+        while (at + 1 < tokens.size() && isDot(tokens.get(at)) && isNamePart(tokens.get(at + 1))) {
+            name.append('.').append(tokens.get(at + 1).text().toLowerCase(java.util.Locale.ROOT));
+            at += 2;
+        }
+        int last = at - 1;
+        if (at + 1 >= tokens.size() || !(tokens.get(at).isWord("to") || isOperator(tokens.get(at), "="))) {
+            return null;
+        }
+        if (UNCARRIED_ASSIGNMENTS.contains(name.toString())) {
+            return null;
+        }
+        for (int i = at + 1; i < tokens.size(); i++) {
+            Token value = tokens.get(i);
+            boolean plain = switch (value.kind()) {
+                case WORD, QUOTED_IDENTIFIER, STRING, NUMBER, COMMA -> true;
+                case OPERATOR -> value.text().equals("-") || value.text().equals("+");
+                default -> false;
+            };
+            if (!plain) {
+                return null;
+            }
+        }
+        return new SettingAssignment(name.toString(), Token.written(tokens.get(first), tokens.get(last)),
+                Token.written(tokens.get(at + 1), tokens.get(tokens.size() - 1)));
+    }
+
+    private static boolean isNamePart(Token token) {
+        return token.kind() == Token.Kind.WORD || token.kind() == Token.Kind.QUOTED_IDENTIFIER;
+    }
+
+    private static boolean isDot(Token token) {
+        return isOperator(token, ".");
+    }
+
+    private static boolean isOperator(Token token, String operator) {
+        return token.kind() == Token.Kind.OPERATOR && token.text().equals(operator);
     }
 
     /** SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY or READ WRITE, and nothing else. */

@@ -12,20 +12,21 @@ package dev.meridian.router.routing;
  *                    null for several
  * @param dropsPreparedStatements {@code DEALLOCATE ALL} or {@code DISCARD ALL}: when it succeeds, the
  *                    backend it ran on has none of the prepared statements it had before
+ * @param assignment  a SET the router carries to other server connections instead of pinning, or null
  */
 public record StatementInfo(Route route, TransactionEffect transaction, boolean pinsSession, String reason, String command,
-                            boolean dropsPreparedStatements) {
+                            boolean dropsPreparedStatements, SettingAssignment assignment) {
 
     public StatementInfo(Route route, TransactionEffect transaction, boolean pinsSession, String reason) {
-        this(route, transaction, pinsSession, reason, null, false);
+        this(route, transaction, pinsSession, reason, null, false, null);
     }
 
     StatementInfo withCommand(String command) {
-        return new StatementInfo(route, transaction, pinsSession, reason, command, dropsPreparedStatements);
+        return new StatementInfo(route, transaction, pinsSession, reason, command, dropsPreparedStatements, assignment);
     }
 
     StatementInfo withRoute(Route route, String reason) {
-        return new StatementInfo(route, transaction, pinsSession, reason, command, dropsPreparedStatements);
+        return new StatementInfo(route, transaction, pinsSession, reason, command, dropsPreparedStatements, assignment);
     }
 
     static StatementInfo primary(String reason) {

@@ -15,13 +15,13 @@ public final class Token {
     private final Kind kind;
     private final int depth;
     private final String source;
-    private final int start;
-    private final int end;
+    private int start;
+    private int end;
     private String text;
 
-    /** A token whose text is already known (quoted identifiers, literals, comments, punctuation). */
-    Token(Kind kind, String text, int depth) {
-        this(kind, null, 0, 0, depth);
+    /** A token of {@code source} whose text is already known (quoted identifiers, literals, comments, punctuation). */
+    Token(Kind kind, String source, String text, int depth) {
+        this(kind, source, 0, 0, depth);
         this.text = text;
     }
 
@@ -36,6 +36,19 @@ public final class Token {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** Where it stands in the query text: {@code [start, end)}, set by the lexer once the token is read whole. */
+    void placed(int start, int end) {
+        if (text != null) {
+            this.start = start;
+            this.end = end;
+        }
+    }
+
+    /** The query text it is part of, as written from {@code start} to {@code end} (a span of several tokens). */
+    public static String written(Token first, Token last) {
+        return first.source.substring(first.start, last.end);
     }
 
     /** Parenthesis depth at which it stands (0 at the top of the statement). */

@@ -10,9 +10,9 @@ public final class BackendMessages {
     private BackendMessages() {
     }
 
-    /** ErrorResponse: severity (localized and not), SQLSTATE, message. */
     private static final byte[] DEALLOCATE_ALL = "DEALLOCATE ALL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DISCARD_ALL = "DISCARD ALL".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ROLLBACK = "ROLLBACK".getBytes(StandardCharsets.US_ASCII);
 
     /** A CommandComplete body (its tag) saying DEALLOCATE ALL or DISCARD ALL ran. */
     public static boolean dropsPreparedStatements(ByteBuffer commandComplete) {
@@ -22,6 +22,11 @@ public final class BackendMessages {
     /** A CommandComplete body saying DISCARD ALL ran (which also resets every setting). */
     public static boolean discardedAll(ByteBuffer commandComplete) {
         return tagIs(commandComplete, DISCARD_ALL);
+    }
+
+    /** A CommandComplete body of ROLLBACK (a COMMIT of a failed transaction and ROLLBACK TO SAVEPOINT say so too). */
+    public static boolean rolledBack(ByteBuffer commandComplete) {
+        return tagIs(commandComplete, ROLLBACK);
     }
 
     private static boolean tagIs(ByteBuffer body, byte[] tag) {
@@ -37,6 +42,7 @@ public final class BackendMessages {
         return true;
     }
 
+    /** ErrorResponse: severity (localized and not), SQLSTATE, message. */
     public static ByteBuffer error(String severity, String sqlState, String message) {
         ByteArrayOutputStream fields = new ByteArrayOutputStream();
         field(fields, 'S', severity);

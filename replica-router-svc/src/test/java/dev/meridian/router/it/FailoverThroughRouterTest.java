@@ -54,9 +54,9 @@ class FailoverThroughRouterTest {
                 Connection pinned = client();
                 Connection inTransaction = client();
                 try {
-                    // A session setting the router cannot replay pins a client to its server; so does an open transaction.
+                    // Session state the router cannot replay (a session advisory lock) pins a client to its server; so does an open transaction.
                     try (Statement statement = pinned.createStatement()) {
-                        statement.execute("SET statement_timeout = '17s'");
+                        statement.execute("SELECT pg_advisory_lock(1717)");
                     }
                     assertEquals(servers.primaryPort, serverPort(pinned));
                     inTransaction.setAutoCommit(false);

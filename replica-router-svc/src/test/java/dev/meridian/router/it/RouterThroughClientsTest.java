@@ -622,6 +622,88 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void aSetBetweenTransactionsIsCarriedToEveryBackendTheClientUses() throws Exception {
+        // Rails sets client_min_messages, apps set statement_timeout, row-level security a tenant: none pins any more.
+        try (RawClient client = new RawClient(ROUTER); RawClient bystander = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            bystander.login("meridian", "meridian");
+            assertEquals('I', statusAfter(client, "SET statement_timeout = '1234ms'"));
+            assertEquals('I', statusAfter(client, "set client_min_messages to warning"));
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                String[] answer = firstValue(client, "SELECT current_setting('statement_timeout') || ' ' || current_setting('client_min_messages')"
+                        + " || ' ' || inet_server_port()").split(" ");
+                assertEquals("1234ms warning", answer[0] + " " + answer[1]);
+                seen.add(Integer.parseInt(answer[2]));
+                assertEquals("0", firstValue(bystander, "SELECT current_setting('statement_timeout')"), "another client's setting");
+            }
+            assertTrue(REPLICAS.containsAll(seen), "not pinned: " + seen);
+            assertEquals("1234ms", firstValue(client, "/* meridian:primary */ SELECT current_setting('statement_timeout')"));
+            client.query("SET statement_timeout = 'soon'");
+            assertEquals("22023", client.readUntilError().field('C'));
+            while (client.read().type() != 'Z') {
+                // up to its ReadyForQuery
+            }
+            assertEquals("1234ms", firstValue(client, "SELECT current_setting('statement_timeout')"), "a refused SET changes nothing");
+            assertEquals('I', statusAfter(client, "DISCARD ALL"));
+            for (int i = 0; i < 4; i++) {
+                assertEquals("0", firstValue(client, "SELECT current_setting('statement_timeout')"), "gone with DISCARD ALL");
+            }
+        }
+    }
+
+    @Test
+    void aCustomSettingSetThroughPgjdbcFollowsTheClient() throws SQLException {
+        try (Connection connection = viaRouter(); Connection other = viaRouter()) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET app.tenant_id = '42'");
+            }
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                try (PreparedStatement select = connection.prepareStatement("select current_setting('app.tenant_id', true), inet_server_port()");
+                     ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    assertEquals("42", rows.getString(1));
+                    seen.add(rows.getInt(2));
+                }
+                String leaked = scalar(other, "select coalesce(current_setting('app.tenant_id', true), '')");
+                assertEquals("", leaked, "never on another client's statements");
+            }
+            assertTrue(REPLICAS.containsAll(seen), "not pinned: " + seen);
+        }
+    }
+
+    @Test
+    void aSetWhoseOutcomeTheRouterCannotTellPinsTheClient() throws Exception {
+        // In a transaction it lasts only if that commits; in a batch that then fails it is rolled back.
+        try (Connection connection = viaRouter()) {
+            assertThrows(SQLException.class, () -> {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET work_mem = '7MB'; SELECT 1/0");
+                }
+            });
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                assertEquals("4MB", scalar(connection, "select current_setting('work_mem')"), "rolled back with its batch");
+                seen.add(serverPort(connection));
+            }
+            assertEquals(1, seen.size(), "pinned to the backend it ran on: " + seen);
+        }
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            assertEquals('T', statusAfter(client, "BEGIN"));
+            assertEquals('T', statusAfter(client, "SET work_mem = '6MB'"));
+            assertEquals('I', statusAfter(client, "COMMIT"));
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                assertEquals("6MB", firstValue(client, "SELECT current_setting('work_mem')"));
+                seen.add(Integer.parseInt(firstValue(client, "SELECT inet_server_port()")));
+            }
+            assertEquals(Set.of(PRIMARY), seen, "pinned where its transaction ran");
+        }
+    }
+
+    @Test
     void aSerializableReadOnlyTransactionRunsOnThePrimary() throws Exception {
         // A hot standby refuses it ("cannot use serializable mode in a hot standby"); PostgreSQL itself runs it.
         try (RawClient client = new RawClient(ROUTER)) {

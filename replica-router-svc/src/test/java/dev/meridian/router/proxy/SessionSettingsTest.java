@@ -1,5 +1,6 @@
 package dev.meridian.router.proxy;
 
+import dev.meridian.router.routing.SettingAssignment;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -23,7 +24,7 @@ class SessionSettingsTest {
     void aConnectionThatAlreadyCarriesTheClientsSettingsNeedsNoQuery() {
         SessionSettings settings = SessionSettings.fromStartup(Map.of("user", "u", "client_encoding", "utf-8"));
         Map<String, String> applied = new HashMap<>(serverDefaults);
-        assertNull(settings.synchronise(applied, serverDefaults));
+        assertNull(settings.synchronise(applied, new HashMap<>(), serverDefaults));
     }
 
     @Test
@@ -35,11 +36,11 @@ class SessionSettingsTest {
         SessionSettings settings = SessionSettings.fromStartup(Map.of("user", "u", "application_name", "it's mine"));
 
         // when
-        String sql = settings.synchronise(applied, serverDefaults);
+        String sql = settings.synchronise(applied, new HashMap<>(), serverDefaults);
 
         // then
         assertEquals("SELECT pg_catalog.set_config('application_name', 'it''s mine', false); RESET \"TimeZone\"; RESET \"search_path\"", sql);
-        assertNull(settings.synchronise(applied, serverDefaults), "applied in place: the next borrow needs nothing");
+        assertNull(settings.synchronise(applied, new HashMap<>(), serverDefaults), "applied in place: the next borrow needs nothing");
     }
 
     @Test
@@ -66,9 +67,9 @@ class SessionSettingsTest {
         assertNotEquals(first.signature(), other.signature());
         Map<String, String> serverDefaults = Map.of("TimeZone", "Etc/UTC", "application_name", "");
         Map<String, String> applied = new HashMap<>(serverDefaults);
-        first.synchronise(applied, serverDefaults);
-        assertNull(second.synchronise(applied, serverDefaults), "equal signatures: nothing to apply");
-        assertNotNull(other.synchronise(applied, serverDefaults));
+        first.synchronise(applied, new HashMap<>(), serverDefaults);
+        assertNull(second.synchronise(applied, new HashMap<>(), serverDefaults), "equal signatures: nothing to apply");
+        assertNotNull(other.synchronise(applied, new HashMap<>(), serverDefaults));
     }
 
     @Test
@@ -116,5 +117,47 @@ class SessionSettingsTest {
         assertThrows(SessionSettings.UnsupportedSetting.class, () -> SessionSettings.fromStartup(Map.of("user", "u", "options", "-B 100")));
         assertNotNull(SessionSettings.fromStartup(Map.of("user", "u", "options", "-B 100"), java.util.Set.of("options")));
         assertNotNull(SessionSettings.fromStartup(Map.of("user", "u", "geqo", "off"), java.util.Set.of("geqo")));
+    }
+
+    @Test
+    void aClientsCarriedSetsAreReplayedAndOtherClientsSetsReset() {
+        SettingAssignment timeout = new SettingAssignment("statement_timeout", "statement_timeout", "'5s'");
+        SettingAssignment tenant = new SettingAssignment("app.tenant", "app.tenant", "42");
+        SessionSettings mine = SessionSettings.fromStartup(Map.of("user", "u"));
+        mine.assigned(timeout);
+        // given: a connection another client left with its tenant
+        Map<String, String> applied = new HashMap<>(serverDefaults);
+        Map<String, SettingAssignment> carried = new HashMap<>(Map.of("app.tenant", tenant));
+
+        assertEquals("RESET app.tenant; SET statement_timeout TO '5s'", mine.synchronise(applied, carried, serverDefaults));
+        assertEquals(Map.of("statement_timeout", timeout), carried);
+        assertNull(mine.synchronise(applied, carried, serverDefaults), "the next borrow needs nothing");
+        SessionSettings plain = SessionSettings.fromStartup(Map.of("user", "v"));
+        assertEquals("RESET statement_timeout", plain.synchronise(applied, carried, serverDefaults));
+        assertNotEquals(mine.signature(), plain.signature());
+    }
+
+    @Test
+    void aCarriedSetOfATrackedSettingReplacesTheStartupValue() {
+        SessionSettings mine = SessionSettings.fromStartup(Map.of("user", "u", "search_path", "app"));
+        mine.assigned(new SettingAssignment("search_path", "search_path", "reports, public"));
+        Map<String, String> applied = new HashMap<>(serverDefaults);
+        Map<String, SettingAssignment> carried = new HashMap<>();
+        assertEquals("SET search_path TO reports, public", mine.synchronise(applied, carried, serverDefaults));
+        // A client with the startup value gets the SET taken away first, then its own value.
+        SessionSettings other = SessionSettings.fromStartup(Map.of("user", "v", "search_path", "app"));
+        assertEquals("RESET search_path; SELECT pg_catalog.set_config('search_path', 'app', false)",
+                other.synchronise(applied, carried, serverDefaults));
+        assertNull(other.synchronise(applied, carried, serverDefaults));
+    }
+
+    @Test
+    void discardAllForgetsCarriedSets() {
+        SessionSettings mine = SessionSettings.fromStartup(Map.of("user", "u"));
+        Object before = mine.signature();
+        mine.assigned(new SettingAssignment("work_mem", "work_mem", "'64MB'"));
+        assertNotEquals(before, mine.signature());
+        mine.discarded();
+        assertNull(mine.synchronise(new HashMap<>(serverDefaults), new HashMap<>(), serverDefaults));
     }
 }

@@ -5,6 +5,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +99,40 @@ class StatementClassifierTest {
     }
 
     @Test
+    void plainSetsAreCarriedAsWritten() {
+        assertAssigns("statement_timeout", "SET statement_timeout TO '5s'", "SET statement_timeout = '5s'");
+        assertAssigns("work_mem", "SET work_mem TO 65536", "set session work_mem to 65536");
+        assertAssigns("search_path", "SET search_path TO \"$user\", public", "SET search_path = \"$user\", public  ");
+        assertAssigns("app.tenant_id", "SET app.tenant_id TO 42", "SET app.tenant_id = 42;");
+        assertAssigns("app.tenant", "SET \"App\".\"Tenant\" TO E'it''s'", "SET \"App\".\"Tenant\" = E'it''s' -- the tenant");
+        assertAssigns("extra_float_digits", "SET extra_float_digits TO -1", "SET extra_float_digits=-1");
+        assertAssigns("synchronous_commit", "SET synchronous_commit TO off", "/* batch */ SET synchronous_commit TO off");
+        StatementInfo set = classifier.classify("SET lock_timeout = '2s'");
+        assertFalse(set.pinsSession());
+        assertEquals(Route.REPLICA, set.route(), "runs anywhere");
+    }
+
+    @Test
+    void setsThatAreNotCarriedPin() {
+        for (String sql : new String[] {"SET ROLE admin", "SET role = admin", "SET SESSION AUTHORIZATION admin",
+                "set session_authorization = admin", "SET SCHEMA 'app'", "SET NAMES 'UTF8'", "SET CONSTRAINTS ALL DEFERRED",
+                "SET statement_timeout TO DEFAULT", "SET statement_timeout = '5s'; SELECT 1", "SET transaction_isolation = serializable"}) {
+            StatementInfo info = classifier.classify(sql);
+            assertTrue(info.pinsSession(), sql);
+            assertNull(info.assignment(), sql);
+        }
+        assertNull(classifier.classify("SET LOCAL work_mem = 1024").assignment(), "lasts for its transaction only");
+        assertNull(classifier.classify("SET TimeZone = 'UTC'").assignment(), "reported by PostgreSQL: carried from its ParameterStatus");
+    }
+
+    private void assertAssigns(String name, String apply, String sql) {
+        SettingAssignment assignment = classifier.classify(sql).assignment();
+        assertNotNull(assignment, sql);
+        assertEquals(name, assignment.name(), sql);
+        assertEquals(apply, assignment.apply(), sql);
+    }
+
+    @Test
     void serializableReadOnlyTransactionsStayOnThePrimary() {
         // A hot standby refuses them: "cannot use serializable mode in a hot standby".
         StatementInfo begin = classifier.classify("BEGIN READ ONLY ISOLATION LEVEL SERIALIZABLE");
@@ -109,11 +145,11 @@ class StatementClassifierTest {
 
     @Test
     void sessionStatePinsTheClient() {
-        assertTrue(classifier.classify("SET search_path = app").pinsSession());
+        assertTrue(classifier.classify("SET ROLE reporting").pinsSession());
         // settings PostgreSQL reports back are carried by the router instead (pgjdbc sets application_name on connect)
         assertFalse(classifier.classify("SET application_name = 'PostgreSQL JDBC Driver'").pinsSession());
         assertFalse(classifier.classify("set session time zone 'UTC'").pinsSession());
-        assertTrue(classifier.classify("SET statement_timeout = '5s'").pinsSession());
+        assertTrue(classifier.classify("SET statement_timeout = (5)").pinsSession(), "not a plain value");
         assertFalse(classifier.classify("SET LOCAL statement_timeout = '1s'").pinsSession());
         assertTrue(classifier.classify("LISTEN jobs").pinsSession());
         assertTrue(classifier.classify("CREATE TEMP TABLE scratch (id int)").pinsSession());
