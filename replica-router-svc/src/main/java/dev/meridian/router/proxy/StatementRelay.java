@@ -349,6 +349,16 @@ final class StatementRelay {
     private void dispatch(List<Step> steps, Route route, boolean pins, boolean writes) {
         pinned |= pins;
         wrote |= writes;
+        if (server != null && runtime.cluster().fenced(server.node())) {
+            // A standby was promoted while this server still takes writes: the fence sweep closes its
+            // connections within 500 ms; until then nothing more of a client's may reach it (a COMMIT
+            // there would be a write the new primary never sees).
+            String name = server.node().name();
+            toServer = null;
+            detach(false);
+            session.fatal("08006", "server connection to " + name + " was cut: it is no longer the primary");
+            return;
+        }
         if (server != null) {
             // More for the same backend before its last reply is complete: what it said so far goes
             // out first, and from here a loss cannot be mended by resending only the first part.
