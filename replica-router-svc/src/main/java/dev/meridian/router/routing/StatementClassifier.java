@@ -336,8 +336,12 @@ public final class StatementClassifier {
                 return null;
             }
         }
-        return new SettingAssignment(name.toString(), Token.written(tokens.get(first), tokens.get(last)),
-                Token.written(tokens.get(at + 1), tokens.get(tokens.size() - 1)));
+        String value = Token.written(tokens.get(at + 1), tokens.get(tokens.size() - 1));
+        if (name.toString().equals("default_transaction_isolation") && value.toLowerCase(java.util.Locale.ROOT).contains("serializable")) {
+            // A hot standby refuses every statement of a session whose transactions are serializable: it stays on the primary.
+            return null;
+        }
+        return new SettingAssignment(name.toString(), Token.written(tokens.get(first), tokens.get(last)), value);
     }
 
     private static boolean isNamePart(Token token) {

@@ -649,6 +649,11 @@ class RouterThroughClientsTest {
             for (int i = 0; i < 4; i++) {
                 assertEquals("0", firstValue(client, "SELECT current_setting('statement_timeout')"), "gone with DISCARD ALL");
             }
+            // A hot standby runs nothing for a session whose transactions are serializable: that SET pins to the primary.
+            assertEquals('I', statusAfter(client, "SET default_transaction_isolation = 'serializable'"));
+            for (int i = 0; i < 4; i++) {
+                assertEquals(String.valueOf(PRIMARY), firstValue(client, "SELECT inet_server_port()"));
+            }
         }
     }
 

@@ -107,6 +107,8 @@ class StatementClassifierTest {
         assertAssigns("app.tenant", "SET \"App\".\"Tenant\" TO E'it''s'", "SET \"App\".\"Tenant\" = E'it''s' -- the tenant");
         assertAssigns("extra_float_digits", "SET extra_float_digits TO -1", "SET extra_float_digits=-1");
         assertAssigns("synchronous_commit", "SET synchronous_commit TO off", "/* batch */ SET synchronous_commit TO off");
+        assertAssigns("default_transaction_isolation", "SET default_transaction_isolation TO 'repeatable read'",
+                "SET default_transaction_isolation = 'repeatable read'");
         StatementInfo set = classifier.classify("SET lock_timeout = '2s'");
         assertFalse(set.pinsSession());
         assertEquals(Route.REPLICA, set.route(), "runs anywhere");
@@ -116,7 +118,8 @@ class StatementClassifierTest {
     void setsThatAreNotCarriedPin() {
         for (String sql : new String[] {"SET ROLE admin", "SET role = admin", "SET SESSION AUTHORIZATION admin",
                 "set session_authorization = admin", "SET SCHEMA 'app'", "SET NAMES 'UTF8'", "SET CONSTRAINTS ALL DEFERRED",
-                "SET statement_timeout TO DEFAULT", "SET statement_timeout = '5s'; SELECT 1", "SET transaction_isolation = serializable"}) {
+                "SET statement_timeout TO DEFAULT", "SET statement_timeout = '5s'; SELECT 1", "SET transaction_isolation = serializable",
+                "SET default_transaction_isolation = 'SERIALIZABLE'"}) {
             StatementInfo info = classifier.classify(sql);
             assertTrue(info.pinsSession(), sql);
             assertNull(info.assignment(), sql);
