@@ -231,6 +231,11 @@ public final class StatementClassifier {
                     // is default_transaction_read_only, which PostgreSQL reports: carried, not pinned.
                     return StatementInfo.replica("carried setting");
                 }
+                SettingAssignment isolation = sessionIsolation(tokens);
+                if (isolation != null) {
+                    // pgjdbc's setTransactionIsolation (Spring sets it before a transaction and back after).
+                    return new StatementInfo(Route.REPLICA, TransactionEffect.NONE, false, "carried assignment", null, false, isolation);
+                }
                 if (tokens.size() > 1 && (tokens.get(1).isWord("transaction")
                         || tokens.get(1).isWord("session") && tokens.size() > 2 && tokens.get(2).isWord("characteristics"))) {
                     return new StatementInfo(Route.PRIMARY, replicaCanRunReadOnly(tokens) ? TransactionEffect.SET_READ_ONLY : TransactionEffect.NONE,
@@ -354,6 +359,24 @@ public final class StatementClassifier {
 
     private static boolean isOperator(Token token, String operator) {
         return token.kind() == Token.Kind.OPERATOR && token.text().equals(operator);
+    }
+
+    /**
+     * SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL {READ COMMITTED | READ UNCOMMITTED |
+     * REPEATABLE READ}, and nothing else: default_transaction_isolation, carried as its SET.
+     * SERIALIZABLE is not (a hot standby refuses every statement of such a session).
+     */
+    private static SettingAssignment sessionIsolation(List<Token> tokens) {
+        if (tokens.size() != 9 || !tokens.get(1).isWord("session") || !tokens.get(2).isWord("characteristics")
+                || !tokens.get(3).isWord("as") || !tokens.get(4).isWord("transaction") || !tokens.get(5).isWord("isolation")
+                || !tokens.get(6).isWord("level")) {
+            return null;
+        }
+        String level = tokens.get(7).text() + " " + tokens.get(8).text();
+        if (!Set.of("read committed", "read uncommitted", "repeatable read").contains(level)) {
+            return null;
+        }
+        return new SettingAssignment("default_transaction_isolation", "default_transaction_isolation", "'" + level + "'");
     }
 
     /** SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY or READ WRITE, and nothing else. */

@@ -679,6 +679,29 @@ class RouterThroughClientsTest {
     }
 
     @Test
+    void pgjdbcsTransactionIsolationIsCarriedNotPinned() throws SQLException {
+        // setTransactionIsolation sends SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL …
+        try (Connection connection = viaRouter(); Connection other = viaRouter()) {
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < 8; i++) {
+                assertEquals("repeatable read", scalar(connection, "show transaction_isolation"));
+                seen.add(serverPort(connection));
+                assertEquals("read committed", scalar(other, "show transaction_isolation"), "not another client's");
+            }
+            assertTrue(REPLICAS.containsAll(seen), "not pinned: " + seen);
+            connection.setAutoCommit(false);
+            assertEquals("repeatable read", scalar(connection, "show transaction_isolation"), "its transactions too");
+            connection.commit();
+            connection.setAutoCommit(true);
+            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            for (int i = 0; i < 4; i++) {
+                assertEquals("read committed", scalar(connection, "show transaction_isolation"));
+            }
+        }
+    }
+
+    @Test
     void aSetWhoseOutcomeTheRouterCannotTellPinsTheClient() throws Exception {
         // In a transaction it lasts only if that commits; in a batch that then fails it is rolled back.
         try (Connection connection = viaRouter()) {

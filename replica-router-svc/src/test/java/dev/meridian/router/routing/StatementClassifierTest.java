@@ -109,6 +109,10 @@ class StatementClassifierTest {
         assertAssigns("synchronous_commit", "SET synchronous_commit TO off", "/* batch */ SET synchronous_commit TO off");
         assertAssigns("default_transaction_isolation", "SET default_transaction_isolation TO 'repeatable read'",
                 "SET default_transaction_isolation = 'repeatable read'");
+        assertAssigns("default_transaction_isolation", "SET default_transaction_isolation TO 'repeatable read'",
+                "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        assertAssigns("default_transaction_isolation", "SET default_transaction_isolation TO 'read committed'",
+                "set session characteristics as transaction isolation level read committed");
         StatementInfo set = classifier.classify("SET lock_timeout = '2s'");
         assertFalse(set.pinsSession());
         assertEquals(Route.REPLICA, set.route(), "runs anywhere");
