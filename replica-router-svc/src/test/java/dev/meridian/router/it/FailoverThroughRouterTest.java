@@ -62,11 +62,13 @@ class FailoverThroughRouterTest {
                     inTransaction.setAutoCommit(false);
                     assertEquals(servers.primaryPort, portAnswering(inTransaction, "INSERT INTO failover_writes VALUES ('uncommitted') RETURNING inet_server_port()"));
 
-                    try (Connection standbyDirect = LocalPostgres.connect("jdbc:postgresql://127.0.0.1:" + servers.standbyPorts[0]
-                            + "/meridian", "postgres", "unused")) {
-                        await().atMost(PATIENCE).ignoreExceptions().until(() ->
-                                scalar(standbyDirect, "SELECT count(*) FROM failover_writes").equals("1"));
-                    }
+                    // Connecting is part of the wait: the standby may not have replayed CREATE DATABASE yet.
+                    await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+                        try (Connection standbyDirect = LocalPostgres.connect("jdbc:postgresql://127.0.0.1:" + servers.standbyPorts[0]
+                                + "/meridian", "postgres", "unused")) {
+                            return scalar(standbyDirect, "SELECT count(*) FROM failover_writes").equals("1");
+                        }
+                    });
                     servers.promoteStandby(0);
 
                     await().atMost(PATIENCE).until(() -> {
