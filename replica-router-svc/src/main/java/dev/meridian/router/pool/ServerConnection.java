@@ -1,8 +1,7 @@
 package dev.meridian.router.pool;
 
-import dev.meridian.router.routing.SettingAssignment;
-
 import dev.meridian.router.probe.BackendNode;
+import dev.meridian.router.routing.SettingAssignment;
 import dev.meridian.router.wire.ChannelWriter;
 import dev.meridian.router.wire.DirectReads;
 import dev.meridian.router.wire.FrameReader;

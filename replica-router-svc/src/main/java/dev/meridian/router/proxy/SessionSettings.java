@@ -169,8 +169,9 @@ final class SessionSettings {
 
     /** After DISCARD ALL: the settings PostgreSQL does not report go back to the server's (reported ones arrive as ParameterStatus). */
     void discarded() {
-        if (explicit.keySet().removeIf(name -> !REPORTED.contains(name)) | !assigned.isEmpty()) {
-            assigned.clear();
+        boolean changed = explicit.keySet().removeIf(name -> !REPORTED.contains(name)) || !assigned.isEmpty();
+        assigned.clear();
+        if (changed) {
             signature = null;
         }
     }
@@ -252,14 +253,19 @@ final class SessionSettings {
         for (SettingAssignment assignment : assigned.values()) {
             if (!assignment.equals(carried.get(assignment.name()))) {
                 sql = append(sql, assignment.apply());
-                carried.put(assignment.name(), assignment);
-                String canonical = canonical(assignment.name());
-                if (canonical != null) {
-                    applied.put(canonical, ASSIGNED);
-                }
+                carry(assignment, applied, carried);
             }
         }
         return sql == null ? null : sql.toString();
+    }
+
+    /** A server connection ({@code applied}, {@code carried}: its settings) has {@code assignment} now. */
+    static void carry(SettingAssignment assignment, Map<String, String> applied, Map<String, SettingAssignment> carried) {
+        carried.put(assignment.name(), assignment);
+        String canonical = canonical(assignment.name());
+        if (canonical != null) {
+            applied.put(canonical, ASSIGNED);
+        }
     }
 
     private static StringBuilder append(StringBuilder sql, String statement) {

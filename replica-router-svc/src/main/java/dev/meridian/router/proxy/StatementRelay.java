@@ -634,8 +634,9 @@ final class StatementRelay {
                     break;
                 }
                 byte type = message.type();
-                if (type == 'C' && responses.assigning() != null) {
-                    assignedPending.add(responses.assigning());
+                SettingAssignment assigning = type == 'C' ? responses.assigning() : null;
+                if (assigning != null) {
+                    assignedPending.add(assigning);
                 }
                 ResponseSequencer.Verdict verdict = responses.accept(type, connection.prepared());
                 if (verdict == ResponseSequencer.Verdict.FORWARD && reader.frameStart() == runEnd) {
@@ -822,11 +823,7 @@ final class StatementRelay {
         if (serverStatus == 'I') {
             for (SettingAssignment assignment : assignedPending) {
                 settings.assigned(assignment);
-                connection.assignments().put(assignment.name(), assignment);
-                String canonical = SessionSettings.canonical(assignment.name());
-                if (canonical != null) {
-                    connection.applied().put(canonical, SessionSettings.ASSIGNED);
-                }
+                SessionSettings.carry(assignment, connection.applied(), connection.assignments());
             }
             connection.carrying(null);
         } else {

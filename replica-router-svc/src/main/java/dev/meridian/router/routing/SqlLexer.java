@@ -27,6 +27,8 @@ public final class SqlLexer {
     private final String sql;
     private final List<Token> tokens = new ArrayList<>();
     private int pos;
+    /** Where the token being read starts (a literal's prefix included: E'…', U&'…'). */
+    private int tokenStart;
     private int depth;
     private boolean unterminated;
 
@@ -42,8 +44,7 @@ public final class SqlLexer {
 
     private SqlLexer run() {
         while (pos < sql.length()) {
-            int start = pos;
-            int before = tokens.size();
+            tokenStart = pos;
             char c = sql.charAt(pos);
             if (isSpace(c)) {
                 pos++;
@@ -69,32 +70,28 @@ public final class SqlLexer {
             } else if (c == '$' && isDigit(peek(1))) {
                 parameter();
             } else if (c == '$' && dollarString()) {
-                // consumed
+                continue;
             } else if (isDigit(c) || c == '.' && isDigit(peek(1))) {
                 number();
             } else if (isIdentifierStart(c)) {
                 word();
             } else if (c == '(') {
-                add(Token.Kind.OPEN_PAREN, OPEN);
+                add(Token.Kind.OPEN_PAREN, OPEN, pos + 1);
                 depth++;
                 pos++;
             } else if (c == ')') {
                 depth = Math.max(0, depth - 1);
-                add(Token.Kind.CLOSE_PAREN, CLOSE);
+                add(Token.Kind.CLOSE_PAREN, CLOSE, pos + 1);
                 pos++;
             } else if (c == ',') {
-                add(Token.Kind.COMMA, COMMA);
+                add(Token.Kind.COMMA, COMMA, pos + 1);
                 pos++;
             } else if (c == ';') {
-                add(Token.Kind.SEMICOLON, SEMICOLON);
+                add(Token.Kind.SEMICOLON, SEMICOLON, pos + 1);
                 pos++;
             } else {
                 slice(Token.Kind.OPERATOR, pos, pos + 1);
                 pos++;
-            }
-            if (tokens.size() > before) {
-                // Literals and quoted identifiers, prefixes and quotes included (a SET's value is re-sent as written).
-                tokens.get(before).placed(start, pos);
             }
         }
         return this;
@@ -105,8 +102,9 @@ public final class SqlLexer {
         return at < sql.length() ? sql.charAt(at) : '\0';
     }
 
-    private void add(Token.Kind kind, String text) {
-        tokens.add(new Token(kind, sql, text, depth));
+    /** A token whose text is known, standing for {@code sql[tokenStart, end)} (prefixes and quotes included). */
+    private void add(Token.Kind kind, String text, int end) {
+        tokens.add(new Token(kind, sql, text, tokenStart, end, depth));
     }
 
     /** A token standing for {@code sql[start, end)}, its text built only if asked for. */
@@ -118,7 +116,7 @@ public final class SqlLexer {
         int start = pos + 2;
         int end = sql.indexOf('\n', start);
         end = end < 0 ? sql.length() : end;
-        add(Token.Kind.COMMENT, sql.substring(start, end));
+        add(Token.Kind.COMMENT, sql.substring(start, end), end);
         pos = end;
     }
 
@@ -140,9 +138,9 @@ public final class SqlLexer {
         }
         if (level > 0) {
             unterminated = true;
-            add(Token.Kind.COMMENT, sql.substring(start));
+            add(Token.Kind.COMMENT, sql.substring(start), sql.length());
         } else {
-            add(Token.Kind.COMMENT, sql.substring(start, pos - 2));
+            add(Token.Kind.COMMENT, sql.substring(start, pos - 2), pos);
         }
     }
 
@@ -162,7 +160,7 @@ public final class SqlLexer {
         while (i < sql.length()) {
             char c = sql.charAt(i);
             if (c == delimiter && (i + 1 >= sql.length() || sql.charAt(i + 1) != delimiter)) {
-                add(kind, sql.substring(open + 1, i));
+                add(kind, sql.substring(open + 1, i), i + 1);
                 pos = i + 1;
                 return;
             }
@@ -181,7 +179,7 @@ public final class SqlLexer {
                 text.append(delimiter);
                 i += 2;
             } else if (c == delimiter) {
-                add(kind, text.toString());
+                add(kind, text.toString(), i + 1);
                 pos = i + 1;
                 return;
             } else {
@@ -190,7 +188,7 @@ public final class SqlLexer {
             }
         }
         unterminated = true;
-        add(kind, text.toString());
+        add(kind, text.toString(), sql.length());
         pos = sql.length();
     }
 
@@ -208,10 +206,10 @@ public final class SqlLexer {
         int end = sql.indexOf(tag, start);
         if (end < 0) {
             unterminated = true;
-            add(Token.Kind.STRING, sql.substring(start));
+            add(Token.Kind.STRING, sql.substring(start), sql.length());
             pos = sql.length();
         } else {
-            add(Token.Kind.STRING, sql.substring(start, end));
+            add(Token.Kind.STRING, sql.substring(start, end), end + tag.length());
             pos = end + tag.length();
         }
         return true;

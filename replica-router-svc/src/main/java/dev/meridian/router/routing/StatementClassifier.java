@@ -234,7 +234,7 @@ public final class StatementClassifier {
                 SettingAssignment isolation = sessionIsolation(tokens);
                 if (isolation != null) {
                     // pgjdbc's setTransactionIsolation (Spring sets it before a transaction and back after).
-                    return new StatementInfo(Route.REPLICA, TransactionEffect.NONE, false, "carried assignment", null, false, isolation);
+                    return StatementInfo.carried(isolation);
                 }
                 if (tokens.size() > 1 && (tokens.get(1).isWord("transaction")
                         || tokens.get(1).isWord("session") && tokens.size() > 2 && tokens.get(2).isWord("characteristics"))) {
@@ -250,7 +250,7 @@ public final class StatementClassifier {
                 }
                 SettingAssignment assignment = local || toDefault ? null : assignment(tokens);
                 if (assignment != null) {
-                    return new StatementInfo(Route.REPLICA, TransactionEffect.NONE, false, "carried assignment", null, false, assignment);
+                    return StatementInfo.carried(assignment);
                 }
                 return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, !local, local ? "set local" : "session setting");
             }

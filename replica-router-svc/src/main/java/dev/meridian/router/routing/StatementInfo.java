@@ -33,6 +33,11 @@ public record StatementInfo(Route route, TransactionEffect transaction, boolean 
         return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, false, reason);
     }
 
+    /** A SET the router carries: it runs anywhere and pins nothing. */
+    static StatementInfo carried(SettingAssignment assignment) {
+        return new StatementInfo(Route.REPLICA, TransactionEffect.NONE, false, "carried assignment", null, false, assignment);
+    }
+
     static StatementInfo replica(String reason) {
         return new StatementInfo(Route.REPLICA, TransactionEffect.NONE, false, reason);
     }

@@ -15,13 +15,16 @@ public final class Token {
     private final Kind kind;
     private final int depth;
     private final String source;
-    private int start;
-    private int end;
+    private final int start;
+    private final int end;
     private String text;
 
-    /** A token of {@code source} whose text is already known (quoted identifiers, literals, comments, punctuation). */
-    Token(Kind kind, String source, String text, int depth) {
-        this(kind, source, 0, 0, depth);
+    /**
+     * A token of {@code source} whose text is already known (quoted identifiers, literals, comments,
+     * punctuation), written at {@code source[start, end)}.
+     */
+    Token(Kind kind, String source, String text, int start, int end, int depth) {
+        this(kind, source, start, end, depth);
         this.text = text;
     }
 
@@ -36,14 +39,6 @@ public final class Token {
 
     public Kind kind() {
         return kind;
-    }
-
-    /** Where it stands in the query text: {@code [start, end)}, set by the lexer once the token is read whole. */
-    void placed(int start, int end) {
-        if (text != null) {
-            this.start = start;
-            this.end = end;
-        }
     }
 
     /** The query text it is part of, as written from {@code start} to {@code end} (a span of several tokens). */
