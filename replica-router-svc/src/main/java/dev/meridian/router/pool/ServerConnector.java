@@ -74,6 +74,9 @@ public final class ServerConnector {
                 return;
             }
             NetSocket socket = connected.result();
+            // Without a handler of its own, a reset while logging in (a backend going down) is
+            // logged by Vert.x as an unhandled ERROR; it is this attempt's failure, told to its caller.
+            socket.exceptionHandler(e -> result.tryFail(new BackendError("08006", node.name() + " failed during startup: " + e.getMessage())));
             negotiateTls(socket, node).onComplete(negotiated -> {
                 if (negotiated.succeeded()) {
                     new Handshake(socket, node, user, credentials, result).start(database);
@@ -132,9 +135,11 @@ public final class ServerConnector {
      * query runs. Fire and forget, as PostgreSQL answers a cancel with nothing.
      */
     public Future<Void> cancel(BackendNode node, int processId, int secretKey) {
-        return client.connect(node.address().port(), node.address().host()).compose(socket ->
-                negotiateTls(socket, node).compose(v -> socket.end(Buffers.of(FrontendMessages.cancelRequest(processId, secretKey))))
-                        .onFailure(e -> socket.close()));
+        return client.connect(node.address().port(), node.address().host()).compose(socket -> {
+            socket.exceptionHandler(e -> socket.close());
+            return negotiateTls(socket, node).compose(v -> socket.end(Buffers.of(FrontendMessages.cancelRequest(processId, secretKey))))
+                    .onFailure(e -> socket.close());
+        });
     }
 
     /** The conversation up to the first ReadyForQuery. */
