@@ -176,8 +176,17 @@ final class SessionSettings {
         }
     }
 
-    /** A carried SET succeeded outside a transaction: the client's value from now on (over a startup value of the same setting). */
+    /**
+     * A carried SET succeeded outside a transaction: the client's value from now on (over a startup
+     * value of the same setting); a carried RESET: the client has none of its own any more.
+     */
     void assigned(SettingAssignment assignment) {
+        if (assignment.resets()) {
+            if (assigned.remove(assignment.name()) != null) {
+                signature = null;
+            }
+            return;
+        }
         if (!assignment.equals(assigned.put(assignment.name(), assignment))) {
             signature = null;
         }
@@ -261,6 +270,11 @@ final class SessionSettings {
 
     /** A server connection ({@code applied}, {@code carried}: its settings) has {@code assignment} now. */
     static void carry(SettingAssignment assignment, Map<String, String> applied, Map<String, SettingAssignment> carried) {
+        if (assignment.resets()) {
+            // Only settings no client gives at startup are reset this way: none of them is tracked in applied.
+            carried.remove(assignment.name());
+            return;
+        }
         carried.put(assignment.name(), assignment);
         String canonical = canonical(assignment.name());
         if (canonical != null) {

@@ -48,6 +48,14 @@ public final class StatementClassifier {
     private static final Set<String> UNCARRIED_ASSIGNMENTS = Set.of("role", "session_authorization", "transaction_isolation",
             "transaction_read_only", "transaction_deferrable");
 
+    /**
+     * Settings a client may give at startup (the router's tracked ones, lower case). Their RESET
+     * pins: in PostgreSQL it goes back to the client's startup value, which on a pooled server
+     * connection is the router's, not the client's.
+     */
+    public static final Set<String> STARTUP_SETTINGS = Set.of("application_name", "client_encoding", "datestyle", "timezone",
+            "intervalstyle", "extra_float_digits", "search_path", "standard_conforming_strings", "default_transaction_read_only");
+
     private final Set<String> writingFunctions;
 
     public StatementClassifier(Set<String> writingFunctions) {
@@ -248,7 +256,7 @@ public final class StatementClassifier {
                 if (!local && !toDefault && CARRIED_SETTINGS.contains(settingName(tokens))) {
                     return StatementInfo.replica("carried setting");
                 }
-                SettingAssignment assignment = local || toDefault ? null : assignment(tokens);
+                SettingAssignment assignment = local ? null : toDefault ? resetting(tokens) : assignment(tokens);
                 if (assignment != null) {
                     return StatementInfo.carried(assignment);
                 }
@@ -271,10 +279,13 @@ public final class StatementClassifier {
                 return new StatementInfo(Route.PRIMARY_READ, TransactionEffect.NONE, false, verb, null, all, null);
             }
             case "reset" -> {
-                // A reset setting returns to the server connection's own default, which the router does
-                // not know it has (it believes it carries what it set up for its clients): the client
-                // keeps that connection to itself until it leaves, and it is reset with DISCARD ALL then.
-                return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, true, "reset");
+                // RESET x of a setting a client cannot give at startup is its carried SET undone. Any
+                // other (RESET ALL, RESET search_path, …) returns settings to the server connection's
+                // own defaults, which the router does not know it has (it believes it carries what it
+                // set up for its clients): the client keeps that connection to itself until it leaves,
+                // and it is reset with DISCARD ALL then.
+                SettingAssignment reset = resetting(tokens);
+                return reset != null ? StatementInfo.carried(reset) : new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, true, "reset");
             }
             case "create", "declare" -> {
                 // CREATE TEMP …, or an object made in the session's own temporary schema by name (pg_temp.x).
@@ -312,22 +323,18 @@ public final class StatementClassifier {
      * ROLE, SET SESSION AUTHORIZATION, SET SCHEMA, SET NAMES, SET CONSTRAINTS, …), which pins.
      */
     private static SettingAssignment assignment(List<Token> tokens) {
-        int at = tokens.size() > 1 && tokens.get(1).isWord("session") ? 2 : 1;
-        int first = at;
-        if (at >= tokens.size() || !isNamePart(tokens.get(at))) {
+        int first = tokens.size() > 1 && tokens.get(1).isWord("session") ? 2 : 1;
+        SettingName setting = SettingName.at(tokens, first);
+        if (setting == null) {
             return null;
         }
-        StringBuilder name = new StringBuilder(tokens.get(at).text().toLowerCase(java.util.Locale.ROOT));
-        at++;
-        while (at + 1 < tokens.size() && isDot(tokens.get(at)) && isNamePart(tokens.get(at + 1))) {
-            name.append('.').append(tokens.get(at + 1).text().toLowerCase(java.util.Locale.ROOT));
-            at += 2;
-        }
-        int last = at - 1;
+        String name = setting.name();
+        int last = setting.last();
+        int at = last + 1;
         if (at + 1 >= tokens.size() || !(tokens.get(at).isWord("to") || isOperator(tokens.get(at), "="))) {
             return null;
         }
-        if (UNCARRIED_ASSIGNMENTS.contains(name.toString())) {
+        if (UNCARRIED_ASSIGNMENTS.contains(name)) {
             return null;
         }
         for (int i = at + 1; i < tokens.size(); i++) {
@@ -342,11 +349,51 @@ public final class StatementClassifier {
             }
         }
         String value = Token.written(tokens.get(at + 1), tokens.get(tokens.size() - 1));
-        if (name.toString().equals("default_transaction_isolation") && value.toLowerCase(java.util.Locale.ROOT).contains("serializable")) {
+        if (name.equals("default_transaction_isolation") && value.toLowerCase(java.util.Locale.ROOT).contains("serializable")) {
             // A hot standby refuses every statement of a session whose transactions are serializable: it stays on the primary.
             return null;
         }
-        return new SettingAssignment(name.toString(), Token.written(tokens.get(first), tokens.get(last)), value);
+        return new SettingAssignment(name, Token.written(tokens.get(first), tokens.get(last)), value);
+    }
+
+    /**
+     * {@code RESET name} or {@code SET [SESSION] name {TO | =} DEFAULT} of a setting whose SET the
+     * router carries and a client cannot give at startup; null for anything else.
+     */
+    private static SettingAssignment resetting(List<Token> tokens) {
+        boolean set = tokens.get(0).isWord("set");
+        int first = set && tokens.size() > 1 && tokens.get(1).isWord("session") ? 2 : 1;
+        SettingName setting = SettingName.at(tokens, first);
+        if (setting == null || setting.name().equals("all") || UNCARRIED_ASSIGNMENTS.contains(setting.name())
+                || STARTUP_SETTINGS.contains(setting.name())) {
+            return null;
+        }
+        int last = setting.last();
+        boolean whole = set
+                ? tokens.size() == last + 3 && (tokens.get(last + 1).isWord("to") || isOperator(tokens.get(last + 1), "="))
+                        && tokens.get(last + 2).isWord("default")
+                : tokens.size() == last + 1;
+        return whole ? SettingAssignment.reset(setting.name(), Token.written(tokens.get(first), tokens.get(last))) : null;
+    }
+
+    /**
+     * A setting's name in a SET or RESET ({@code name}, {@code "Name"}, {@code app.part}), lower case,
+     * and the index of its last token.
+     */
+    private record SettingName(String name, int last) {
+
+        static SettingName at(List<Token> tokens, int at) {
+            if (at >= tokens.size() || !isNamePart(tokens.get(at))) {
+                return null;
+            }
+            StringBuilder name = new StringBuilder(tokens.get(at).text().toLowerCase(java.util.Locale.ROOT));
+            at++;
+            while (at + 1 < tokens.size() && isDot(tokens.get(at)) && isNamePart(tokens.get(at + 1))) {
+                name.append('.').append(tokens.get(at + 1).text().toLowerCase(java.util.Locale.ROOT));
+                at += 2;
+            }
+            return new SettingName(name.toString(), at - 1);
+        }
     }
 
     private static boolean isNamePart(Token token) {

@@ -629,15 +629,16 @@ class RouterThroughClientsTest {
             bystander.login("meridian", "meridian");
             assertEquals('I', statusAfter(client, "SET statement_timeout = '1234ms'"));
             assertEquals('I', statusAfter(client, "set client_min_messages to warning"));
-            Set<Integer> seen = new HashSet<>();
-            for (int i = 0; i < 10; i++) {
-                String[] answer = firstValue(client, "SELECT current_setting('statement_timeout') || ' ' || current_setting('client_min_messages')"
-                        + " || ' ' || inet_server_port()").split(" ");
-                assertEquals("1234ms warning", answer[0] + " " + answer[1]);
-                seen.add(Integer.parseInt(answer[2]));
-                assertEquals("0", firstValue(bystander, "SELECT current_setting('statement_timeout')"), "another client's setting");
-            }
+            Set<Integer> seen = readsOfTimeoutAndMessages(client, "1234ms warning",
+                    () -> assertEquals("0", firstValue(bystander, "SELECT current_setting('statement_timeout')"), "another client's setting"));
             assertTrue(REPLICAS.containsAll(seen), "not pinned: " + seen);
+            // RESET undoes a carried SET, pinning no more than the SET did: the server's default on every backend.
+            assertEquals('I', statusAfter(client, "RESET statement_timeout"));
+            assertEquals('I', statusAfter(client, "SET client_min_messages TO DEFAULT"));
+            Set<Integer> afterReset = readsOfTimeoutAndMessages(client, "0 notice", () -> { });
+            assertTrue(REPLICAS.containsAll(afterReset), () -> "not pinned: " + afterReset + " " + status.snapshot().backends());
+            assertEquals('I', statusAfter(client, "SET statement_timeout = '1234ms'"));
+            assertEquals('I', statusAfter(client, "set client_min_messages to warning"));
             assertEquals("1234ms", firstValue(client, "/* meridian:primary */ SELECT current_setting('statement_timeout')"));
             client.query("SET statement_timeout = 'soon'");
             assertEquals("22023", client.readUntilError().field('C'));
@@ -655,6 +656,23 @@ class RouterThroughClientsTest {
                 assertEquals(String.valueOf(PRIMARY), firstValue(client, "SELECT inet_server_port()"));
             }
         }
+    }
+
+    interface Check {
+        void run() throws Exception;
+    }
+
+    /** Ten reads of the client's statement_timeout and client_min_messages, each followed by {@code check}: the ports that served them. */
+    private static Set<Integer> readsOfTimeoutAndMessages(RawClient client, String expected, Check check) throws Exception {
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            String[] answer = firstValue(client, "SELECT current_setting('statement_timeout') || ' ' || current_setting('client_min_messages')"
+                    + " || ' ' || inet_server_port()").split(" ");
+            assertEquals(expected, answer[0] + " " + answer[1], "on port " + answer[2]);
+            ports.add(Integer.parseInt(answer[2]));
+            check.run();
+        }
+        return ports;
     }
 
     @Test

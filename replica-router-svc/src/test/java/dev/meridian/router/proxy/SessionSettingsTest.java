@@ -1,6 +1,7 @@
 package dev.meridian.router.proxy;
 
 import dev.meridian.router.routing.SettingAssignment;
+import dev.meridian.router.routing.StatementClassifier;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -159,5 +160,33 @@ class SessionSettingsTest {
         assertNotEquals(before, mine.signature());
         mine.discarded();
         assertNull(mine.synchronise(new HashMap<>(serverDefaults), new HashMap<>(), serverDefaults));
+    }
+    @Test
+    void aCarriedResetTakesTheClientsValueAwayHereAndOnItsNextConnections() {
+        SessionSettings mine = SessionSettings.fromStartup(Map.of("user", "u"));
+        Object plain = mine.signature();
+        SettingAssignment timeout = new SettingAssignment("statement_timeout", "statement_timeout", "'5s'");
+        mine.assigned(timeout);
+        Map<String, String> applied = new HashMap<>(serverDefaults);
+        Map<String, SettingAssignment> carried = new HashMap<>();
+        assertEquals("SET statement_timeout TO '5s'", mine.synchronise(applied, carried, serverDefaults));
+
+        // when: its RESET ran on this connection
+        SettingAssignment reset = SettingAssignment.reset("statement_timeout", "statement_timeout");
+        mine.assigned(reset);
+        SessionSettings.carry(reset, applied, carried);
+
+        // then: nothing to set up here, and a connection still carrying the old SET has it reset
+        assertEquals(Map.of(), carried);
+        assertNull(mine.synchronise(applied, carried, serverDefaults));
+        assertEquals(plain, mine.signature(), "as a client that never set it");
+        Map<String, SettingAssignment> other = new HashMap<>(Map.of("statement_timeout", timeout));
+        assertEquals("RESET statement_timeout", mine.synchronise(new HashMap<>(serverDefaults), other, serverDefaults));
+    }
+
+    @Test
+    void theClassifiersStartupSettingsAreTheTrackedOnes() {
+        assertEquals(StatementClassifier.STARTUP_SETTINGS,
+                SessionSettings.TRACKED.stream().map(name -> name.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet()));
     }
 }

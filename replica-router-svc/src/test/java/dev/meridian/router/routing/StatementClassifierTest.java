@@ -122,7 +122,7 @@ class StatementClassifierTest {
     void setsThatAreNotCarriedPin() {
         for (String sql : new String[] {"SET ROLE admin", "SET role = admin", "SET SESSION AUTHORIZATION admin",
                 "set session_authorization = admin", "SET SCHEMA 'app'", "SET NAMES 'UTF8'", "SET CONSTRAINTS ALL DEFERRED",
-                "SET statement_timeout TO DEFAULT", "SET statement_timeout = '5s'; SELECT 1", "SET transaction_isolation = serializable",
+                "SET statement_timeout = '5s'; SELECT 1", "SET transaction_isolation = serializable",
                 "SET default_transaction_isolation = 'SERIALIZABLE'"}) {
             StatementInfo info = classifier.classify(sql);
             assertTrue(info.pinsSession(), sql);
@@ -130,6 +130,26 @@ class StatementClassifierTest {
         }
         assertNull(classifier.classify("SET LOCAL work_mem = 1024").assignment(), "lasts for its transaction only");
         assertNull(classifier.classify("SET TimeZone = 'UTC'").assignment(), "reported by PostgreSQL: carried from its ParameterStatus");
+    }
+
+    @Test
+    void resetsOfCarriedSettingsAreCarriedToo() {
+        assertAssigns("statement_timeout", "RESET statement_timeout", "RESET statement_timeout");
+        assertAssigns("statement_timeout", "RESET statement_timeout", "reset statement_timeout;");
+        assertAssigns("statement_timeout", "RESET statement_timeout", "SET statement_timeout TO DEFAULT");
+        assertAssigns("work_mem", "RESET work_mem", "set session work_mem = default");
+        assertAssigns("app.tenant", "RESET \"App\".\"Tenant\"", "RESET \"App\".\"Tenant\" -- done with the tenant");
+        StatementInfo reset = classifier.classify("RESET lock_timeout");
+        assertTrue(reset.assignment().resets());
+        assertFalse(reset.pinsSession());
+        assertEquals(Route.REPLICA, reset.route(), "runs anywhere");
+        // back to a startup value in PostgreSQL, which on a pooled connection is the router's: pinned
+        for (String sql : new String[] {"RESET ALL", "reset search_path", "RESET extra_float_digits", "RESET application_name",
+                "SET search_path TO DEFAULT", "RESET ROLE", "RESET SESSION AUTHORIZATION", "RESET TIME ZONE",
+                "RESET statement_timeout, work_mem", "SET LOCAL statement_timeout TO DEFAULT"}) {
+            StatementInfo info = classifier.classify(sql);
+            assertNull(info.assignment(), sql);
+        }
     }
 
     private void assertAssigns(String name, String apply, String sql) {
