@@ -35,10 +35,17 @@ import java.util.function.LongSupplier;
  */
 public final class BackendProber implements AutoCloseable {
 
+    /*
+     * The replay delay counts only while the standby has received more than it replayed. Right
+     * after a restart its WAL receiver reports the start of the segment it streams from, behind
+     * what was already replayed, and on an idle primary nothing newer arrives: the age of the last
+     * replayed commit would then keep a caught-up standby "lagging" until the next write.
+     */
     private static final String PROBE_SQL = """
             SELECT pg_is_in_recovery(),
                    (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text,
-                   (CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                   (CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() IS NULL
+                              OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
                          ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END)::float8,
                    CASE WHEN NOT pg_is_in_recovery() THEN substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) END,
                    (SELECT received_tli FROM pg_stat_wal_receiver)::int8""";
