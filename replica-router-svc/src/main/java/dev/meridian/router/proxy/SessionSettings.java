@@ -21,8 +21,7 @@ import java.util.concurrent.ConcurrentMap;
 final class SessionSettings {
 
     /** Tracked settings; others in a startup packet are refused (as PgBouncer does), except those ignored. */
-    static final List<String> TRACKED = List.of("application_name", "client_encoding", "DateStyle", "TimeZone",
-            "IntervalStyle", "extra_float_digits", "search_path", "standard_conforming_strings", "default_transaction_read_only");
+    static final List<String> TRACKED = StatementClassifier.STARTUP_SETTINGS;
     /** The tracked settings PostgreSQL reports with ParameterStatus when they change (the classifier's carried ones). */
     static final List<String> REPORTED = TRACKED.stream()
             .filter(name -> StatementClassifier.CARRIED_SETTINGS.contains(name.toLowerCase(Locale.ROOT))).toList();

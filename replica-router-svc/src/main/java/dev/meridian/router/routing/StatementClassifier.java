@@ -49,12 +49,14 @@ public final class StatementClassifier {
             "transaction_read_only", "transaction_deferrable");
 
     /**
-     * Settings a client may give at startup (the router's tracked ones, lower case). Their RESET
-     * pins: in PostgreSQL it goes back to the client's startup value, which on a pooled server
-     * connection is the router's, not the client's.
+     * Settings a client may give at startup, as PostgreSQL spells them; the router tracks them on
+     * its server connections. Their RESET pins: in PostgreSQL it goes back to the client's startup
+     * value, which on a pooled server connection is the router's, not the client's.
      */
-    public static final Set<String> STARTUP_SETTINGS = Set.of("application_name", "client_encoding", "datestyle", "timezone",
-            "intervalstyle", "extra_float_digits", "search_path", "standard_conforming_strings", "default_transaction_read_only");
+    public static final List<String> STARTUP_SETTINGS = List.of("application_name", "client_encoding", "DateStyle", "TimeZone",
+            "IntervalStyle", "extra_float_digits", "search_path", "standard_conforming_strings", "default_transaction_read_only");
+    private static final Set<String> STARTUP_SETTING_NAMES = STARTUP_SETTINGS.stream()
+            .map(name -> name.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final Set<String> writingFunctions;
 
@@ -365,7 +367,7 @@ public final class StatementClassifier {
         int first = set && tokens.size() > 1 && tokens.get(1).isWord("session") ? 2 : 1;
         SettingName setting = SettingName.at(tokens, first);
         if (setting == null || setting.name().equals("all") || UNCARRIED_ASSIGNMENTS.contains(setting.name())
-                || STARTUP_SETTINGS.contains(setting.name())) {
+                || STARTUP_SETTING_NAMES.contains(setting.name())) {
             return null;
         }
         int last = setting.last();

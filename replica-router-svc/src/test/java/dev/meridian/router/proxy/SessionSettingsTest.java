@@ -1,7 +1,6 @@
 package dev.meridian.router.proxy;
 
 import dev.meridian.router.routing.SettingAssignment;
-import dev.meridian.router.routing.StatementClassifier;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -182,11 +181,5 @@ class SessionSettingsTest {
         assertEquals(plain, mine.signature(), "as a client that never set it");
         Map<String, SettingAssignment> other = new HashMap<>(Map.of("statement_timeout", timeout));
         assertEquals("RESET statement_timeout", mine.synchronise(new HashMap<>(serverDefaults), other, serverDefaults));
-    }
-
-    @Test
-    void theClassifiersStartupSettingsAreTheTrackedOnes() {
-        assertEquals(StatementClassifier.STARTUP_SETTINGS,
-                SessionSettings.TRACKED.stream().map(name -> name.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet()));
     }
 }
