@@ -103,6 +103,12 @@ public final class RouterMetrics {
         authFailures.increment();
     }
 
+    /** A read a standby refused ran again on the primary ({@code reason}: a {@link dev.meridian.router.routing.RefusedReads.Refusal} key). */
+    public void rerouted(String reason) {
+        Counter.builder(MeterNames.of(SVC, "refused_reads")).description("Reads a standby refused that ran again on the primary, by why")
+                .tag("reason", reason).register(registry).increment();
+    }
+
     public void retried() {
         retries.increment();
     }

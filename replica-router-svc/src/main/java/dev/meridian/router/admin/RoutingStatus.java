@@ -6,6 +6,7 @@ import dev.meridian.router.pool.PoolGauges;
 import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.probe.Lsn;
 import dev.meridian.router.proxy.RouterRuntime;
+import dev.meridian.router.routing.RefusedReads;
 import dev.meridian.router.routing.TargetSelector;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,8 +26,14 @@ public class RoutingStatus {
                           String circuitBreaker, String lastError, Pool pool) {
     }
 
+    /**
+     * @param refusedStatements statement shapes a standby refused, with why ({@code writes: select add_row ( ? )}),
+     *                          which now go to the primary (the first 100)
+     * @param refusedRoles      database/user whose reads are on the primary for now: standbys refused their serializable snapshots
+     */
     public record Snapshot(String status, boolean replicaRoutingEnabled, String consistency, String poolMode, int clients,
-                           long reads, double primaryReadShare, List<Backend> backends) {
+                           long reads, double primaryReadShare, List<Backend> backends, int refusedStatementCount,
+                           List<String> refusedStatements, List<String> refusedRoles) {
     }
 
     @Inject
@@ -53,9 +60,11 @@ public class RoutingStatus {
                     new Pool(gauges.inUse.get(), gauges.idle.get(), gauges.waiting.get())));
         }
         // Draining: seen in process only (gRPC status, tests); the HTTP server stops with Quarkus's shutdown.
+        RefusedReads refused = runtime.classifier().refusedReads();
         String status = runtime.draining() ? "DRAINING" : writer.health() == BackendNode.Health.DOWN ? "DOWN" : "UP";
         return new Snapshot(status, runtime.flags().isEnabled(Flag.REPLICA_ROUTING), runtime.selector().consistency().key(),
-                runtime.config().pool().mode(), runtime.clients().get(), reads, reads == 0 ? 0 : (double) primaryReads / reads, backends);
+                runtime.config().pool().mode(), runtime.clients().get(), reads, reads == 0 ? 0 : (double) primaryReads / reads, backends,
+                refused.statementCount(), refused.statements(100), refused.roles(System.nanoTime()));
     }
 
     private String state(BackendNode node, BackendNode writer) {

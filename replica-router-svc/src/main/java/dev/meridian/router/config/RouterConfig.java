@@ -202,6 +202,15 @@ public interface RouterConfig {
 
         /** Functions whose call sends a read to the primary; empty means the built-in list. */
         Optional<List<String>> writingFunctions();
+
+        /**
+         * A read a standby refuses (it writes, runs only on a primary, or the role's transactions are
+         * serializable), not yet answered with any byte, runs again on the primary, and its statement
+         * (or the role's reads, for five minutes) goes there from then on; false passes the standby's
+         * error to the client ({@code ROUTER_REROUTE_REFUSED_READS}).
+         */
+        @WithDefault("${ROUTER_REROUTE_REFUSED_READS:true}")
+        boolean rerouteRefusedReads();
     }
 
     interface Probe {

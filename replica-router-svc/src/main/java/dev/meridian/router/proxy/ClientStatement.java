@@ -32,6 +32,16 @@ record ClientStatement(String serverName, byte[] parseTail, StatementInfo info) 
         return NAMES.get(key, k -> "meridian_" + NEXT.incrementAndGet());
     }
 
+    /** The same statement, to run where {@code info} says (a standby refused it). */
+    ClientStatement withInfo(StatementInfo info) {
+        return new ClientStatement(serverName, parseTail, info);
+    }
+
+    /** The statement's query text. */
+    String query() {
+        return dev.meridian.router.wire.MessageDecoder.cString(java.nio.ByteBuffer.wrap(parseTail), "Parse");
+    }
+
     boolean unnamed() {
         return serverName.isEmpty();
     }

@@ -17,6 +17,7 @@ import dev.meridian.router.probe.BackendCluster;
 import dev.meridian.router.probe.BackendNode;
 import dev.meridian.router.probe.BackendProber;
 import dev.meridian.router.routing.Consistency;
+import dev.meridian.router.routing.RefusedReads;
 import dev.meridian.router.routing.StatementClassifier;
 import dev.meridian.router.routing.TargetSelector;
 import dev.meridian.router.routing.WriteLedger;
@@ -104,7 +105,8 @@ public class RouterRuntime {
                 .map(name -> name.trim().toLowerCase(java.util.Locale.ROOT)).filter(name -> !name.isEmpty())
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
         classifier = new StatementClassifier(config.routing().writingFunctions()
-                .map(list -> (java.util.Set<String>) new HashSet<>(list)).orElse(StatementClassifier.DEFAULT_WRITING_FUNCTIONS));
+                .map(list -> (java.util.Set<String>) new HashSet<>(list)).orElse(StatementClassifier.DEFAULT_WRITING_FUNCTIONS),
+                new RefusedReads());
         WriteLedger writes = new WriteLedger();
         // Each node's breaker looked up once: the selector asks for every read.
         Map<BackendNode, Breaker> nodeBreakers = new IdentityHashMap<>();

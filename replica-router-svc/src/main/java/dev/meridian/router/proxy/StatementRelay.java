@@ -6,6 +6,7 @@ import dev.meridian.router.pool.BackendError;
 import dev.meridian.router.pool.BackendPool;
 import dev.meridian.router.pool.ServerConnection;
 import dev.meridian.router.probe.BackendNode;
+import dev.meridian.router.routing.RefusedReads;
 import dev.meridian.router.routing.Route;
 import dev.meridian.router.routing.SettingAssignment;
 import dev.meridian.router.routing.StatementInfo;
@@ -97,6 +98,11 @@ final class StatementRelay {
      * with its farewell notice, and once those reach the client the read can no longer be resent.
      */
     private Buffer heldReply;
+    /** The retryable read's reply so far holds an error by which a standby refused it (see {@link RefusedReads}). */
+    private RefusedReads.Refusal refusal;
+    private String refusalMessage;
+    /** database/user: whose reads go to the primary while standbys refuse the role's serializable snapshots. */
+    private String role;
 
     /** Reply bytes are held for a retryable read up to this size, then it streams and cannot be retried. */
     static final int MAX_HELD_REPLY_BYTES = 64 * 1024;
@@ -115,6 +121,7 @@ final class StatementRelay {
         this.database = database;
         this.settings = settings;
         this.backendCredentials = backendCredentials;
+        this.role = database + "/" + user;
         this.sessionMode = runtime.config().pool().mode().equalsIgnoreCase("session");
     }
 
@@ -367,7 +374,7 @@ final class StatementRelay {
             countRouted(server.node(), !writes);
             return;
         }
-        boolean read = route == Route.REPLICA && !sessionMode;
+        boolean read = route == Route.REPLICA && !sessionMode && !runtime.classifier().refusedReads().roleRefused(role);
         BackendNode node = read ? runtime.selector().forRead(scope, failed) : runtime.selector().writer();
         acquire(node, steps, read, writes);
     }
@@ -421,6 +428,7 @@ final class StatementRelay {
         // A deferred BEGIN went out ahead of them (attach): resent elsewhere, it goes first again, or
         // they would run outside the transaction the client was told it is in.
         retryable = !read ? null : begin == null ? steps : withBegin(begin, steps);
+        refusal = null;
         send(steps);
         countRouted(node, !writes);
     }
@@ -523,7 +531,13 @@ final class StatementRelay {
         if (responses.syntheticDue()) {
             Buffer due = Buffer.buffer();
             responses.emitDue(due);
-            session.write(due);
+            if (retryable != null && !responses.idle()) {
+                // Part of a read that may still run elsewhere, where this reply is made again: held with the rest.
+                heldReply = heldReply == null ? due : heldReply.appendBuffer(due);
+            } else {
+                retryable = null;
+                session.write(due);
+            }
         }
     }
 
@@ -674,6 +688,9 @@ final class StatementRelay {
         } else {
             out = orEmpty(appendRun(out, reader.buffer(), runStart, runEnd));
         }
+        if (refusal != null && responses.idle() && retryable != null && refusedReadRerouted()) {
+            return;
+        }
         if (retryable != null && !responses.idle() && (heldReply == null ? 0 : heldReply.length()) + out.length() <= MAX_HELD_REPLY_BYTES) {
             // Not complete yet: the client sees nothing until it is, so a failure can still resend it.
             if (heldReply == null) {
@@ -686,6 +703,7 @@ final class StatementRelay {
         if (out.length() > 0) {
             // A reply has reached the client: the statement can no longer be retried elsewhere.
             retryable = null;
+            refusal = null;
             failed.clear();
             session.write(out);
             if (session.writeQueueFull()) {
@@ -808,9 +826,90 @@ final class StatementRelay {
                 if (!assignedPending.isEmpty()) {
                     uncertainAssignments();
                 }
+                if (retryable != null && refusal == null && verdict == ResponseSequencer.Verdict.FORWARD) {
+                    refusal = RefusedReads.of(message.field('C'), message.field('R'), message.field('F'));
+                    refusalMessage = refusal == null ? null : message.field('M');
+                }
             }
             default -> {
             }
+        }
+    }
+
+    /**
+     * A standby refused the read just answered (its whole reply held back): what it refused is
+     * remembered, and when the refusal ended an implicit transaction on a connection with nothing
+     * else on it, the read runs again on the primary, the client none the wiser. False: the
+     * standby's error goes to the client (a read-only transaction, a pinned session, rerouting off).
+     */
+    private boolean refusedReadRerouted() {
+        RefusedReads.Refusal why = refusal;
+        refusal = null;
+        if (!runtime.config().routing().rerouteRefusedReads()) {
+            return false;
+        }
+        List<Step> again = retryable;
+        String backend = server.node().name();
+        learn(why, again, backend);
+        boolean writes = why != RefusedReads.Refusal.SERIALIZABLE;
+        if (!quiet() || pinned || session.closed() || why == RefusedReads.Refusal.WRITES && settings.readOnlyByDefault()) {
+            // In a transaction block, or read-only by the client's own choice: the primary would refuse it too.
+            return false;
+        }
+        heldReply = null;
+        retryable = null;
+        failed.clear();
+        detach(true);
+        runtime.metrics().rerouted(why.key());
+        wrote |= writes;
+        toServer = null;
+        acquire(runtime.selector().writer(), again, false, writes);
+        flush();
+        return true;
+    }
+
+    /**
+     * Remembers the refused read: for a serializable refusal its role, otherwise its statement (the
+     * simple query's text, or the one prepared statement the batch ran), here and router-wide.
+     */
+    private void learn(RefusedReads.Refusal why, List<Step> steps, String backend) {
+        RefusedReads refused = runtime.classifier().refusedReads();
+        if (why == RefusedReads.Refusal.SERIALIZABLE) {
+            if (!refused.roleRefused(role)) {
+                Log.warnf("backend=%s refused a read of %s (%s): its transactions are serializable, which a standby cannot run; "
+                        + "its reads go to the primary for %d minutes", backend, role, refusalMessage,
+                        java.util.concurrent.TimeUnit.NANOSECONDS.toMinutes(RefusedReads.ROLE_MEMORY_NANOS));
+            }
+            refused.refuseRole(role, System.nanoTime());
+            return;
+        }
+        String sql = null;
+        ClientStatement used = null;
+        for (Step step : steps) {
+            if (step instanceof Step.Raw raw && raw.expect() == ResponseSequencer.Kind.QUERY) {
+                Buffer bytes = raw.bytes();
+                sql = bytes.getString(5, bytes.length() - 1, "UTF-8");
+            } else if (step instanceof Step.Use use) {
+                if (used != null && used != use.statement()) {
+                    // Several statements in one batch: which one the standby refused is not known; none is remembered.
+                    return;
+                }
+                used = use.statement();
+            }
+        }
+        if (used != null) {
+            ClientStatement before = used;
+            sql = before.query();
+            ClientStatement rerouted = before.withInfo(before.info().refusedByStandby());
+            if (unnamed == before) {
+                unnamed = rerouted;
+            }
+            statements.replaceAll((name, statement) -> statement == before ? rerouted : statement);
+        }
+        String shape = sql == null ? null : RefusedReads.shape(sql);
+        if (refused.learn(shape, why)) {
+            Log.warnf("backend=%s refused a read (%s); it runs on the primary, and so will every statement shaped like it: %s "
+                    + "(a function that writes belongs in meridian.router.routing.writing-functions)", backend, refusalMessage, shape);
         }
     }
 
@@ -870,6 +969,7 @@ final class StatementRelay {
         ServerConnection connection = server;
         server = null;
         retryable = null;
+        refusal = null;
         droppedOnSuccess = null;
         connection.node().outstanding().decrementAndGet();
         responses.clear();

@@ -59,13 +59,24 @@ public final class StatementClassifier {
             .map(name -> name.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final Set<String> writingFunctions;
+    private final RefusedReads refusedReads;
+
+    public StatementClassifier(Set<String> writingFunctions, RefusedReads refusedReads) {
+        this.writingFunctions = Set.copyOf(writingFunctions);
+        this.refusedReads = refusedReads;
+    }
 
     public StatementClassifier(Set<String> writingFunctions) {
-        this.writingFunctions = Set.copyOf(writingFunctions);
+        this(writingFunctions, new RefusedReads());
     }
 
     public StatementClassifier() {
         this(DEFAULT_WRITING_FUNCTIONS);
+    }
+
+    /** What standbys refused so far, shared with the relays that learn it. */
+    public RefusedReads refusedReads() {
+        return refusedReads;
     }
 
     public StatementInfo classify(String sql) {
@@ -94,6 +105,10 @@ public final class StatementClassifier {
         }
         if ("replica".equals(hint)) {
             return combined.withRoute(Route.REPLICA, "hint meridian:replica");
+        }
+        if (combined.route() == Route.REPLICA && !refusedReads.noStatements() && refusedReads.refused(RefusedReads.shape(all))) {
+            // A standby refused this statement before (it calls a function that writes): a write, as a hinted one.
+            return combined.refusedByStandby();
         }
         return combined;
     }

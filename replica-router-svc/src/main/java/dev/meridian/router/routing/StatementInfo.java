@@ -29,6 +29,11 @@ public record StatementInfo(Route route, TransactionEffect transaction, boolean 
         return new StatementInfo(route, transaction, pinsSession, reason, command, dropsPreparedStatements, assignment);
     }
 
+    /** The same statement after a standby refused it: it runs on the primary from now on, counted as a write. */
+    public StatementInfo refusedByStandby() {
+        return withRoute(Route.PRIMARY, "refused by a standby before");
+    }
+
     static StatementInfo primary(String reason) {
         return new StatementInfo(Route.PRIMARY, TransactionEffect.NONE, false, reason);
     }

@@ -1270,6 +1270,150 @@ class RouterThroughClientsTest {
         assertTrue(output.contains("node-postgres: ok"), output);
     }
 
+    private double refusedReads(String reason) {
+        io.micrometer.core.instrument.Counter counter = meters.find(dev.meridian.platform.metrics.MeterNames.of("router", "refused_reads"))
+                .tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static long rowsWithId(long id) throws SQLException {
+        try (Connection direct = superuser(PRIMARY)) {
+            return Long.parseLong(scalar(direct, "select count(*) from router_it where id = " + id));
+        }
+    }
+
+    /** A function the classifier does not know writes: a standby refuses the SELECT of it (25006) and the primary runs it. */
+    private static void writingFunction(String name) throws SQLException {
+        try (Connection connection = superuser(PRIMARY); Statement statement = connection.createStatement()) {
+            statement.execute("create or replace function " + name + "(id bigint) returns bigint language sql as "
+                    + "$$ insert into router_it values (id, 'refused read') returning id $$");
+        }
+    }
+
+    @Test
+    void aSelectOfAWritingFunctionTheRouterDoesNotKnowRunsOnThePrimaryOnceAndItsShapeIsRemembered() throws SQLException {
+        writingFunction("router_it_add_simple");
+        awaitReadsOnReplicas();
+        double before = refusedReads("writes");
+        long first = System.nanoTime();
+        try (Connection connection = viaRouter("&preferQueryMode=simple")) {
+            assertEquals(String.valueOf(first), scalar(connection, "select router_it_add_simple(" + first + ")"));
+        }
+        assertEquals(1, rowsWithId(first), "written once, by the primary");
+        assertEquals(1, refusedReads("writes") - before, 1e-9, "a standby refused it, and it ran again on the primary");
+        assertTrue(status.snapshot().refusedStatements().contains("writes: select router_it_add_simple ( ? )"),
+                status.snapshot().refusedStatements().toString());
+        try (Connection reader = viaRouter()) {
+            assertEquals("refused read", scalar(reader, "select note from router_it where id = " + first), "a write for read-your-writes");
+        }
+
+        awaitReadsOnReplicas();
+        long second = System.nanoTime();
+        try (Connection connection = viaRouter("&preferQueryMode=simple")) {
+            assertEquals(String.valueOf(second), scalar(connection, "/* other literals, same shape */ SELECT router_it_add_simple(" + second + ")"));
+        }
+        assertEquals(1, rowsWithId(second));
+        assertEquals(1, refusedReads("writes") - before, 1e-9, "the second went to the primary at once");
+    }
+
+    @Test
+    void aPreparedSelectOfAWritingFunctionRunsOnThePrimaryAndTheClientsStatementStaysThere() throws SQLException {
+        writingFunction("router_it_add_prepared");
+        awaitReadsOnReplicas();
+        double before = refusedReads("writes");
+        long first = System.nanoTime();
+        long second = first + 1;
+        try (Connection connection = viaRouter("&prepareThreshold=1");
+             java.sql.PreparedStatement add = connection.prepareStatement("select router_it_add_prepared(?)")) {
+            for (long id : new long[] {first, second}) {
+                add.setLong(1, id);
+                try (ResultSet rows = add.executeQuery()) {
+                    assertTrue(rows.next());
+                    assertEquals(id, rows.getLong(1));
+                }
+            }
+        }
+        assertEquals(1, rowsWithId(first));
+        assertEquals(1, rowsWithId(second));
+        assertEquals(1, refusedReads("writes") - before, 1e-9, "refused once; the named statement then went to the primary");
+    }
+
+    /**
+     * The replica connection already has the statement, so the router answers the client's Parse
+     * itself; when the standby then refuses the statement, that answer must not reach the client
+     * as well as the primary's (two ParseCompletes for one Parse break the client).
+     */
+    @Test
+    void aRefusedPreparedReadWhoseParseTheRouterAnsweredItselfIsAnsweredOnce() throws SQLException {
+        String function = "router_it_add_later";
+        try (Connection connection = superuser(PRIMARY); Statement statement = connection.createStatement()) {
+            statement.execute("create or replace function " + function + "(id bigint) returns bigint language sql as $$ select id $$");
+        }
+        awaitReadsOnReplicas();
+        String sql = "select " + function + "(?)";
+        for (int i = 0; i < 6; i++) {
+            // Several sessions, so the connections at the top of both replicas' pools have it prepared.
+            try (Connection connection = viaRouter("&prepareThreshold=1"); java.sql.PreparedStatement read = connection.prepareStatement(sql)) {
+                read.setLong(1, i);
+                try (ResultSet rows = read.executeQuery()) {
+                    assertTrue(rows.next());
+                }
+            }
+        }
+        writingFunction(function);
+        awaitReadsOnReplicas();
+        double before = refusedReads("writes");
+        long id = System.nanoTime();
+        try (Connection connection = viaRouter("&prepareThreshold=1"); java.sql.PreparedStatement add = connection.prepareStatement(sql)) {
+            add.setLong(1, id);
+            try (ResultSet rows = add.executeQuery()) {
+                assertTrue(rows.next());
+                assertEquals(id, rows.getLong(1));
+            }
+            assertEquals(String.valueOf(PRIMARY), scalar(connection, "/* meridian:primary */ select inet_server_port()"), "the session goes on");
+        }
+        assertEquals(1, rowsWithId(id));
+        assertEquals(1, refusedReads("writes") - before, 1e-9);
+    }
+
+    @Test
+    void inAReadOnlyTransactionTheStandbysRefusalReachesTheClient() throws SQLException {
+        writingFunction("router_it_add_read_only");
+        awaitReadsOnReplicas();
+        long id = System.nanoTime();
+        try (Connection connection = viaRouter()) {
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            SQLException refused = assertThrows(SQLException.class, () -> scalar(connection, "select router_it_add_read_only(" + id + ")"));
+            assertEquals("25006", refused.getSQLState(), "the primary would refuse it in a read-only transaction as well");
+            connection.rollback();
+        }
+        assertEquals(0, rowsWithId(id));
+    }
+
+    @Test
+    void aRoleWhoseTransactionsAreSerializableReadsFromThePrimary() throws SQLException {
+        try (Connection connection = superuser(PRIMARY); Statement statement = connection.createStatement()) {
+            statement.execute("do $$ begin create role router_serializable login password 'serializable'; "
+                    + "exception when duplicate_object then null; end $$");
+            statement.execute("alter role router_serializable set default_transaction_isolation = 'serializable'");
+            statement.execute("grant select on router_it to router_serializable");
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + ROUTER + "/meridian";
+        double before = refusedReads("serializable");
+        try (Connection connection = LocalPostgres.connect(url, "router_serializable", "serializable")) {
+            assertEquals(PRIMARY, serverPort(connection), "a standby cannot run a serializable snapshot");
+            assertEquals("serializable", scalar(connection, "show transaction_isolation"));
+        }
+        assertEquals(1, refusedReads("serializable") - before, 1e-9);
+        assertTrue(status.snapshot().refusedRoles().contains("meridian/router_serializable"), status.snapshot().refusedRoles().toString());
+        try (Connection connection = LocalPostgres.connect(url, "router_serializable", "serializable")) {
+            assertEquals(PRIMARY, serverPort(connection));
+        }
+        assertEquals(1, refusedReads("serializable") - before, 1e-9, "the role's next reads went to the primary at once");
+        awaitReadsOnReplicas();
+    }
+
     @Test
     void statusIsServedAsJsonAndGrpc() {
         RestAssured.get("/health/replica-routing").then().statusCode(200).body("status", equalTo("UP"))
