@@ -149,9 +149,23 @@ final class ClientSession implements ServerConnection.Owner {
         } catch (ProtocolException e) {
             runtime.metrics().protocolError();
             fatal(e.sqlState(), e.getMessage());
+        } catch (RuntimeException e) {
+            internalError(e);
         }
         relay.flush();
         endIfDraining();
+    }
+
+    /**
+     * A fault of the router's own while serving this client: rather than leave the client waiting
+     * for a reply that will not come and its server connection lent for good, the client is told
+     * (XX000) and let go, and its server connection closed, not pooled, since what state it is in is
+     * not known. Every other client goes on.
+     */
+    private void internalError(RuntimeException e) {
+        Log.errorf(e, "internal error serving a client; that client is disconnected (XX000)");
+        relay.abandonServer();
+        fatal("XX000", "internal error in replica-router-svc (its log has the details)");
     }
 
     private boolean readStartup() {
@@ -301,13 +315,22 @@ final class ClientSession implements ServerConnection.Owner {
 
     @Override
     public void onServerData(ServerConnection connection, Buffer data) {
-        relay.fromServer(connection, data);
+        try {
+            relay.fromServer(connection, data);
+        } catch (RuntimeException e) {
+            internalError(e);
+            return;
+        }
         endIfDraining();
     }
 
     @Override
     public void onServerClosed(ServerConnection connection) {
-        relay.serverClosed(connection);
+        try {
+            relay.serverClosed(connection);
+        } catch (RuntimeException e) {
+            internalError(e);
+        }
     }
 
     /**

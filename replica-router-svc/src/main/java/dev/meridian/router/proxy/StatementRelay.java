@@ -291,7 +291,7 @@ final class StatementRelay {
 
     private void describe(FrontendMessage message, Buffer raw) {
         ByteBuffer body = message.body().duplicate();
-        byte kind = body.get();
+        byte kind = MessageDecoder.subtype(body, "Describe");
         String name = MessageDecoder.cString(body, "Describe");
         if (kind != 'S') {
             batch.add(new Step.Raw(raw, ResponseSequencer.Kind.DESCRIBE_PORTAL));
@@ -311,7 +311,7 @@ final class StatementRelay {
 
     private void closeStatement(FrontendMessage message, Buffer raw) {
         ByteBuffer body = message.body().duplicate();
-        byte kind = body.get();
+        byte kind = MessageDecoder.subtype(body, "Close");
         String name = MessageDecoder.cString(body, "Close");
         if (kind == 'S' && !name.isEmpty()) {
             // The backend keeps it for every client that prepares the same text; the client sees it closed.
@@ -978,6 +978,15 @@ final class StatementRelay {
             serverPool.release(connection);
         } else {
             serverPool.discard(connection);
+        }
+    }
+
+    /** After a fault of the router's own: the server connection, in a state not known, is closed rather than pooled. */
+    void abandonServer() {
+        toServer = null;
+        heldReply = null;
+        if (server != null) {
+            detach(false);
         }
     }
 

@@ -155,6 +155,19 @@ public final class MessageDecoder {
         return parameters;
     }
 
+    /** The 'S' (statement) or 'P' (portal) that a Describe or Close body starts with. */
+    public static byte subtype(ByteBuffer body, String where) {
+        if (!body.hasRemaining()) {
+            throw new ProtocolException(where + " message has no subtype");
+        }
+        byte kind = body.get();
+        if (kind != 'S' && kind != 'P') {
+            // PostgreSQL's wording.
+            throw new ProtocolException("invalid " + where.toUpperCase(java.util.Locale.ROOT) + " message subtype " + kind);
+        }
+        return kind;
+    }
+
     public static String cString(ByteBuffer buffer, String where) {
         int start = buffer.position();
         for (int i = start; i < buffer.limit(); i++) {

@@ -16,6 +16,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.postgresql.copy.CopyManager;
@@ -1019,6 +1021,24 @@ class RouterThroughClientsTest {
             raw.send(ByteBuffer.allocate(5).put((byte) 'Q').putInt(100 << 20).array());
             assertEquals("08P01", raw.readUntilError().field('C'));
             assertTrue(raw.closedByPeer());
+        }
+    }
+
+    /** Extended-protocol messages cut short inside their body: each is a protocol violation of that client's alone. */
+    @ParameterizedTest
+    @ValueSource(strings = {"D", "C", "Dx", "Cx", "DS", "B", "Bportal", "P", "Pname", "Q", "Qselect 1"})
+    void aMessageCutShortInsideItsBodyGets08P01(String message) throws Exception {
+        byte[] body = message.substring(1).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] bytes = ByteBuffer.allocate(5 + body.length).put((byte) message.charAt(0)).putInt(4 + body.length).put(body).array();
+        try (Connection bystander = viaRouter(); RawClient raw = new RawClient(ROUTER)) {
+            raw.login("meridian", "meridian");
+            raw.send(bytes);
+            raw.send(new byte[] {'S', 0, 0, 0, 4});
+            RawClient.Reply error = raw.readUntilError();
+            assertNotNull(error, "an ErrorResponse before the connection closes");
+            assertEquals("08P01", error.field('C'), error.field('M'));
+            assertTrue(raw.closedByPeer());
+            assertEquals("1", scalar(bystander, "select 1"));
         }
     }
 
