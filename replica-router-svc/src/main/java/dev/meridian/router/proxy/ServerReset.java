@@ -5,14 +5,13 @@ import dev.meridian.router.pool.ServerConnection;
 import dev.meridian.router.wire.BackendMessage;
 import dev.meridian.router.wire.Buffers;
 import dev.meridian.router.wire.FrontendMessages;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * Returns a connection a pinned client leaves behind to the pool: {@code DISCARD ALL} drops its
  * session state (settings, prepared statements, temporary tables, LISTENs, advisory locks), then
  * the connection is as fresh as a new one.
  */
-final class ServerReset implements ServerConnection.Owner {
+final class ServerReset extends RouterQuery {
 
     private final BackendPool pool;
 
@@ -26,25 +25,23 @@ final class ServerReset implements ServerConnection.Owner {
     }
 
     @Override
-    public void onServerData(ServerConnection connection, Buffer data) {
-        try {
-            connection.reader().append(data);
-            BackendMessage message;
-            while ((message = connection.reader().nextBackend()) != null) {
-                if (message.type() == 'E') {
-                    pool.discard(connection);
-                    return;
-                }
-                if (message.type() == 'Z') {
-                    connection.prepared().clear();
-                    connection.settingsReset();
-                    pool.release(connection);
-                    return;
-                }
-            }
-        } catch (RuntimeException e) {
+    boolean handle(ServerConnection connection, BackendMessage message) {
+        if (message.type() == 'E') {
             pool.discard(connection);
+            return true;
         }
+        if (message.type() == 'Z') {
+            connection.prepared().clear();
+            connection.settingsReset();
+            pool.release(connection);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    void broken(ServerConnection connection, RuntimeException e) {
+        pool.discard(connection);
     }
 
     @Override

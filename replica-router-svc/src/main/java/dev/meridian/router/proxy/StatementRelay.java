@@ -101,6 +101,11 @@ final class StatementRelay {
     /** The retryable read's reply so far holds an error by which a standby refused it (see {@link RefusedReads}). */
     private RefusedReads.Refusal refusal;
     private String refusalMessage;
+    /**
+     * The settings query the router slipped in before the client's statement failed on this server
+     * connection: what settings it has is not known, so it is closed when the client is done with it.
+     */
+    private boolean serverSettingsUnknown;
     /** database/user: whose reads go to the primary while standbys refuse the role's serializable snapshots. */
     private String role;
 
@@ -149,16 +154,20 @@ final class StatementRelay {
      */
     Future<Map<String, String>> checkBackendLogin() {
         Map<String, String> known = pools.parameters(database, user);
-        if (known != null) {
-            return Future.succeededFuture(known);
-        }
         BackendPool pool = pools.pool(runtime.selector().writer(), database, user, backendCredentials);
-        return pool.acquire().map(connection -> {
-            Map<String, String> parameters = connection.defaults();
-            pools.rememberParameters(database, user, parameters);
+        Future<Map<String, String>> parameters = known != null ? Future.succeededFuture(known) : pool.acquire().map(connection -> {
+            Map<String, String> defaults = connection.defaults();
+            pools.rememberParameters(database, user, defaults);
             pool.release(connection);
-            return parameters;
+            return defaults;
         });
+        // Then the client's startup settings, as PostgreSQL refuses a login with a value it does not accept.
+        List<String> untried = StartupSettingsCheck.untried(settings);
+        if (untried.isEmpty()) {
+            return parameters;
+        }
+        return parameters.compose(defaults -> pool.acquire()
+                .compose(connection -> StartupSettingsCheck.run(connection, pool, untried)).map(defaults));
     }
 
     // ---- client → router
@@ -459,6 +468,7 @@ final class StatementRelay {
         server = connection;
         serverPool = pool;
         serverIsRead = read;
+        serverSettingsUnknown = false;
         serverStatus = 'I';
         serverUnnamed = null;
         connection.owner(session);
@@ -823,6 +833,10 @@ final class StatementRelay {
             }
             case 'E' -> {
                 copying = false;
+                if (verdict == ResponseSequencer.Verdict.FORWARD_AS_NOTICE) {
+                    serverSettingsUnknown = true;
+                    connection.carrying(null);
+                }
                 if (!assignedPending.isEmpty()) {
                     uncertainAssignments();
                 }
@@ -974,7 +988,9 @@ final class StatementRelay {
         connection.node().outstanding().decrementAndGet();
         responses.clear();
         assignedPending.clear();
-        if (reusable) {
+        boolean settingsUnknown = serverSettingsUnknown;
+        serverSettingsUnknown = false;
+        if (reusable && !settingsUnknown) {
             serverPool.release(connection);
         } else {
             serverPool.discard(connection);

@@ -22,6 +22,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.postgresql.copy.CopyManager;
 
+import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -1021,6 +1022,31 @@ class RouterThroughClientsTest {
             raw.send(ByteBuffer.allocate(5).put((byte) 'Q').putInt(100 << 20).array());
             assertEquals("08P01", raw.readUntilError().field('C'));
             assertTrue(raw.closedByPeer());
+        }
+    }
+
+    /** PostgreSQL refuses a login with a setting value it does not accept (22023); so does the router, before the client is in. */
+    @Test
+    void aStartupSettingTheServerRefusesIsRefusedAtLoginAsPostgresDoes() throws Exception {
+        // pgjdbc sends TimeZone, DateStyle and client_encoding of its own, so IntervalStyle comes in options.
+        String bogus = "&options=-c%20IntervalStyle%3Dbogus";
+        SQLException direct = assertThrows(SQLException.class,
+                () -> LocalPostgres.connect("jdbc:postgresql://127.0.0.1:" + PRIMARY + "/meridian?user=meridian&password=meridian" + bogus, null, null).close());
+        SQLException routed = assertThrows(SQLException.class, () -> viaRouter(bogus).close());
+        assertEquals("22023", direct.getSQLState());
+        assertEquals(direct.getSQLState(), routed.getSQLState(), routed.getMessage());
+        assertTrue(routed.getMessage().contains("invalid value for parameter \"IntervalStyle\": \"bogus\""), routed.getMessage());
+        for (int i = 0; i < 2; i++) {
+            // The second time too: a refused value is not remembered as accepted.
+            try (RawClient raw = new RawClient(ROUTER)) {
+                IOException refused = assertThrows(IOException.class, () -> raw.login("meridian", "meridian", java.util.Map.of("TimeZone", "Bogus/Zone")));
+                assertTrue(refused.getMessage().contains("invalid value for parameter \"TimeZone\""), refused.getMessage());
+                assertTrue(raw.closedByPeer());
+            }
+        }
+        try (Connection accepted = viaRouter("&options=-c%20IntervalStyle%3Diso_8601")) {
+            assertEquals("iso_8601", scalar(accepted, "show intervalstyle"));
+            assertEquals("P1D", scalar(accepted, "select interval '1 day'"));
         }
     }
 
