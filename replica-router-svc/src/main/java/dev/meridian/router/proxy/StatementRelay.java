@@ -73,6 +73,14 @@ final class StatementRelay {
     private boolean copying;
     private boolean wrote;
     private boolean blocked;
+    /**
+     * A unit for the primary that the client pipelined behind a read still running on a replica:
+     * it waits for that read's reply, then goes where it belongs (see {@link #dispatch}).
+     */
+    private Parked parked;
+
+    private record Parked(List<Step> steps, Route route, boolean pins, boolean writes) {
+    }
     private Buffer deferredBegin;
     /** The deferred BEGIN had no transaction modes: the session's default access mode, or a SET TRANSACTION READ ONLY next, decides. */
     private boolean deferredBeginTakesDefaults;
@@ -145,7 +153,7 @@ final class StatementRelay {
     }
 
     boolean blocked() {
-        return blocked;
+        return blocked || parked != null;
     }
 
     /**
@@ -363,6 +371,14 @@ final class StatementRelay {
     }
 
     private void dispatch(List<Step> steps, Route route, boolean pins, boolean writes) {
+        if (server != null && serverIsRead && route == Route.PRIMARY && !responses.idle() && !pinned && serverStatus == 'I' && !awaitingSync && !copying) {
+            // Pipelined behind a read on a replica, outside a transaction: sent after it there, a write
+            // would fail (25006) and a LISTEN would listen on the wrong server. It waits, and the client's
+            // next messages with it, until that read is answered; the order of replies stays the client's.
+            parked = new Parked(steps, route, pins, writes);
+            DirectReads.pause(session.socket());
+            return;
+        }
         pinned |= pins;
         wrote |= writes;
         if (server != null && runtime.cluster().fenced(server.node())) {
@@ -725,9 +741,22 @@ final class StatementRelay {
             failed.clear();
         }
         releaseIfIdle();
+        if (parked != null && responses.idle()) {
+            unpark();
+        }
         if (idleTransactionMillis > 0) {
             watchIdleTransaction();
         }
+    }
+
+    /** The read ahead of a parked unit is answered: the unit goes on (to the primary, unless a transaction began), then the client's next messages. */
+    private void unpark() {
+        Parked unit = parked;
+        parked = null;
+        DirectReads.resume(session.socket());
+        dispatch(unit.steps(), unit.route(), unit.pins(), unit.writes());
+        flush();
+        session.drain();
     }
 
     private void stopIdleTransactionTimer() {
@@ -971,7 +1000,7 @@ final class StatementRelay {
 
     /** No transaction open, nothing asked of a backend outstanding, nothing of the client's gathered or deferred. */
     boolean betweenTransactions() {
-        return (server == null || quiet()) && deferredBegin == null && batch.isEmpty() && toServer == null && !blocked;
+        return (server == null || quiet()) && deferredBegin == null && batch.isEmpty() && toServer == null && !blocked && parked == null;
     }
 
     /** Nothing asked of the server connection is outstanding and no transaction is open on it. */

@@ -1025,6 +1025,62 @@ class RouterThroughClientsTest {
         }
     }
 
+    /** The replies to {@code count} simple queries: each one's first DataRow value, or its SQLSTATE as "E:code". */
+    private static List<String> repliesTo(RawClient client, int count) throws IOException {
+        List<String> replies = new ArrayList<>();
+        String current = null;
+        while (replies.size() < count) {
+            RawClient.Reply reply = client.read();
+            if (reply.type() == 'D' && current == null) {
+                ByteBuffer row = ByteBuffer.wrap(reply.body());
+                row.getShort();
+                int length = row.getInt();
+                current = length < 0 ? "null" : new String(reply.body(), row.position(), length, StandardCharsets.UTF_8);
+            } else if (reply.type() == 'E') {
+                current = "E:" + reply.field('C');
+            } else if (reply.type() == 'Z') {
+                replies.add(current == null ? "" : current);
+                current = null;
+            }
+        }
+        return replies;
+    }
+
+    /**
+     * A client that pipelines a write (or a LISTEN) behind a read that is still running on a replica:
+     * each runs where it belongs, in the client's order; before, they followed the read to the
+     * replica and failed there (25006).
+     */
+    @Test
+    void aWritePipelinedBehindAReadOnAReplicaRunsOnThePrimary() throws Exception {
+        awaitReadsOnReplicas();
+        long id = System.nanoTime();
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            client.query("select inet_server_port() from pg_sleep(0.2)");
+            client.query("insert into router_it values (" + id + ", 'pipelined') returning inet_server_port()");
+            client.query("listen router_it_pipelined");
+            client.query("select inet_server_port()");
+            List<String> replies = repliesTo(client, 4);
+            assertTrue(REPLICAS.contains(Integer.parseInt(replies.get(0))), replies.toString());
+            assertEquals(String.valueOf(PRIMARY), replies.get(1), replies.toString());
+            assertEquals("", replies.get(2), "LISTEN answered without an error: " + replies);
+            assertEquals(String.valueOf(PRIMARY), replies.get(3), "pinned to the primary by the LISTEN: " + replies);
+        }
+        assertEquals(1, rowsWithId(id));
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            // Inside a read-only transaction the write stays with it, and fails there as it would directly.
+            client.query("begin read only");
+            client.query("select inet_server_port() from pg_sleep(0.1)");
+            client.query("insert into router_it values (" + (id + 1) + ", 'read only')");
+            client.query("rollback");
+            List<String> replies = repliesTo(client, 4);
+            assertEquals("E:25006", replies.get(2), replies.toString());
+        }
+        assertEquals(0, rowsWithId(id + 1));
+    }
+
     /** PostgreSQL refuses a login with a setting value it does not accept (22023); so does the router, before the client is in. */
     @Test
     void aStartupSettingTheServerRefusesIsRefusedAtLoginAsPostgresDoes() throws Exception {
