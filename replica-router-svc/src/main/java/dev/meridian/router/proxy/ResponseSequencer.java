@@ -92,7 +92,9 @@ final class ResponseSequencer {
             while ((head = queue.peek()) != null && head.kind != Kind.SYNC && head.kind != Kind.QUERY && head.kind != Kind.HIDDEN_QUERY) {
                 queue.poll();
                 if (head.kind == Kind.HIDDEN_CLOSE) {
-                    prepared.stillThere(head.statement);
+                    if (head.statement != null) {
+                        prepared.stillThere(head.statement);
+                    }
                 } else if (head.statement != null) {
                     prepared.remove(head.statement);
                 }

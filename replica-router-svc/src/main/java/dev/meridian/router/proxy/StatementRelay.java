@@ -293,6 +293,7 @@ final class StatementRelay {
         }
         if (statement == null) {
             // Unknown here means unknown to PostgreSQL too: let the backend say so (26000).
+            forgetServerUnnamed(name);
             batch.add(new Step.Raw(raw, ResponseSequencer.Kind.BIND));
             return;
         }
@@ -316,6 +317,7 @@ final class StatementRelay {
         }
         ClientStatement statement = name.isEmpty() ? unnamed : statements.get(name);
         if (statement == null) {
+            forgetServerUnnamed(name);
             batch.add(new Step.Raw(raw, ResponseSequencer.Kind.DESCRIBE_STATEMENT));
             return;
         }
@@ -324,6 +326,17 @@ final class StatementRelay {
         cString(rewritten, statement.serverName());
         rewritten.setInt(1, rewritten.length() - 1);
         batch.add(new Step.Use(statement, rewritten, ResponseSequencer.Kind.DESCRIBE_STATEMENT));
+    }
+
+    /**
+     * The client names the unnamed statement without having one: the server connection may still
+     * hold another client's, which it would bind or describe. Closed there first (its CloseComplete
+     * hidden), so the backend answers 26000 as PostgreSQL answers this client directly.
+     */
+    private void forgetServerUnnamed(String name) {
+        if (name.isEmpty()) {
+            batch.add(new Step.Raw(Buffers.of(FrontendMessages.closeStatement("")), ResponseSequencer.Kind.HIDDEN_CLOSE));
+        }
     }
 
     private void closeStatement(FrontendMessage message, Buffer raw) {
@@ -371,10 +384,12 @@ final class StatementRelay {
     }
 
     private void dispatch(List<Step> steps, Route route, boolean pins, boolean writes) {
-        if (server != null && serverIsRead && route == Route.PRIMARY && !responses.idle() && !pinned && serverStatus == 'I' && !awaitingSync && !copying) {
-            // Pipelined behind a read on a replica, outside a transaction: sent after it there, a write
-            // would fail (25006) and a LISTEN would listen on the wrong server. It waits, and the client's
-            // next messages with it, until that read is answered; the order of replies stays the client's.
+        if (server != null && serverIsRead && route == Route.PRIMARY && !responses.idle() && !pinned && !awaitingSync && !copying) {
+            // Pipelined behind a read on a replica: sent after it there, a write would fail (25006) and a
+            // LISTEN would listen on the wrong server. It waits, and the client's next messages with it,
+            // until that read is answered, and then goes to the primary, or to the same replica if a
+            // read-only transaction is still open there (the ROLLBACK ahead of it may have ended it); the
+            // order of replies stays the client's.
             parked = new Parked(steps, route, pins, writes);
             DirectReads.pause(session.socket());
             return;

@@ -1079,6 +1079,55 @@ class RouterThroughClientsTest {
             assertEquals("E:25006", replies.get(2), replies.toString());
         }
         assertEquals(0, rowsWithId(id + 1));
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            // The ROLLBACK ahead of it ends the read-only transaction: the write then belongs on the primary.
+            client.query("begin read only");
+            client.query("select inet_server_port()");
+            client.query("rollback");
+            client.query("insert into router_it values (" + (id + 2) + ", 'after rollback') returning inet_server_port()");
+            List<String> replies = repliesTo(client, 4);
+            assertEquals(String.valueOf(PRIMARY), replies.get(3), replies.toString());
+        }
+        assertEquals(1, rowsWithId(id + 2));
+    }
+
+    private static byte[] message(char type, byte[] body) {
+        return ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length).put(body).array();
+    }
+
+    /** Bind of the unnamed statement and unnamed portal without parameters or formats, Execute, Sync. */
+    private static byte[] bindExecuteSync() {
+        byte[] bind = message('B', new byte[] {0, 0, 0, 0, 0, 0, 0, 0});
+        byte[] execute = message('E', new byte[] {0, 0, 0, 0, 0});
+        byte[] sync = message('S', new byte[0]);
+        return ByteBuffer.allocate(bind.length + execute.length + sync.length).put(bind).put(execute).put(sync).array();
+    }
+
+    /**
+     * A pooled server connection keeps the unnamed statement of the client before; a client that
+     * binds the unnamed statement without having parsed one gets 26000, as from PostgreSQL, and
+     * does not run the other client's statement.
+     */
+    @Test
+    void aBindOfTheUnnamedStatementWithoutAParseDoesNotRunAnotherClientsStatement() throws Exception {
+        awaitReadsOnReplicas();
+        byte[] parse = message('P', "\0select 'another client''s' as leftover\0\0\0".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 6; i++) {
+            try (RawClient client = new RawClient(ROUTER)) {
+                client.login("meridian", "meridian");
+                client.send(parse);
+                client.send(bindExecuteSync());
+                assertEquals(List.of("another client's"), repliesTo(client, 1));
+            }
+        }
+        try (RawClient client = new RawClient(ROUTER)) {
+            client.login("meridian", "meridian");
+            client.send(bindExecuteSync());
+            assertEquals(List.of("E:26000"), repliesTo(client, 1));
+            client.query("select 1");
+            assertEquals(List.of("1"), repliesTo(client, 1), "the session goes on");
+        }
     }
 
     /** PostgreSQL refuses a login with a setting value it does not accept (22023); so does the router, before the client is in. */
