@@ -79,7 +79,7 @@ final class StatementRelay {
      */
     private Parked parked;
 
-    private record Parked(List<Step> steps, Route route, boolean pins, boolean writes) {
+    private record Parked(List<Step> steps, boolean pins, boolean writes) {
     }
     private Buffer deferredBegin;
     /** The deferred BEGIN had no transaction modes: the session's default access mode, or a SET TRANSACTION READ ONLY next, decides. */
@@ -162,20 +162,24 @@ final class StatementRelay {
      */
     Future<Map<String, String>> checkBackendLogin() {
         Map<String, String> known = pools.parameters(database, user);
-        BackendPool pool = pools.pool(runtime.selector().writer(), database, user, backendCredentials);
-        Future<Map<String, String>> parameters = known != null ? Future.succeededFuture(known) : pool.acquire().map(connection -> {
-            Map<String, String> defaults = connection.defaults();
-            pools.rememberParameters(database, user, defaults);
-            pool.release(connection);
-            return defaults;
-        });
-        // Then the client's startup settings, as PostgreSQL refuses a login with a value it does not accept.
+        // The client's startup settings too, as PostgreSQL refuses a login with a value it does not accept.
         List<String> untried = StartupSettingsCheck.untried(settings);
-        if (untried.isEmpty()) {
-            return parameters;
+        if (known != null && untried.isEmpty()) {
+            return Future.succeededFuture(known);
         }
-        return parameters.compose(defaults -> pool.acquire()
-                .compose(connection -> StartupSettingsCheck.run(connection, pool, untried)).map(defaults));
+        BackendPool pool = pools.pool(runtime.selector().writer(), database, user, backendCredentials);
+        return pool.acquire().compose(connection -> {
+            Map<String, String> parameters = known;
+            if (parameters == null) {
+                parameters = connection.defaults();
+                pools.rememberParameters(database, user, parameters);
+            }
+            if (untried.isEmpty()) {
+                pool.release(connection);
+                return Future.succeededFuture(parameters);
+            }
+            return StartupSettingsCheck.run(connection, pool, untried).map(parameters);
+        });
     }
 
     // ---- client → router
@@ -390,7 +394,7 @@ final class StatementRelay {
             // until that read is answered, and then goes to the primary, or to the same replica if a
             // read-only transaction is still open there (the ROLLBACK ahead of it may have ended it); the
             // order of replies stays the client's.
-            parked = new Parked(steps, route, pins, writes);
+            parked = new Parked(steps, pins, writes);
             DirectReads.pause(session.socket());
             return;
         }
@@ -769,7 +773,7 @@ final class StatementRelay {
         Parked unit = parked;
         parked = null;
         DirectReads.resume(session.socket());
-        dispatch(unit.steps(), unit.route(), unit.pins(), unit.writes());
+        dispatch(unit.steps(), Route.PRIMARY, unit.pins(), unit.writes());
         flush();
         session.drain();
     }
