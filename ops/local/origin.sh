@@ -3,7 +3,7 @@
 
 ORIGIN_SOURCE=$MERIDIAN_ROOT/demo-origin/src/main/java/dev/meridian/demo/DemoOrigin.java
 
-origin_healthy() { curl -fs -o /dev/null "http://127.0.0.1:$PORT_ORIGIN/healthz"; }
+origin_healthy() { curl -fs -m 2 -o /dev/null "http://127.0.0.1:$PORT_ORIGIN/healthz"; }
 
 origin_up() {
   origin_healthy && return 0

@@ -58,7 +58,7 @@ service_env() {
 
 service_jar() { echo "$MERIDIAN_ROOT/$(service_module "$1")/target/quarkus-app/quarkus-run.jar"; }
 
-service_healthy() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/live"; }
+service_healthy() { curl -fs -m 2 -o /dev/null "http://127.0.0.1:$1/q/health/live"; }
 
 # service_stale NAME: true when its jar is missing or older than any source it is built from.
 service_stale() {
