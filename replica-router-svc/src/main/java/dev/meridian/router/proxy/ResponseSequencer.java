@@ -5,6 +5,8 @@ import dev.meridian.router.routing.SettingAssignment;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Keeps the client's view of the backend's responses exact when the router changes what it sends:
@@ -21,10 +23,13 @@ final class ResponseSequencer {
     /** What to do with one backend message. */
     enum Verdict { FORWARD, DROP, FORWARD_AS_NOTICE }
 
-    private record Expectation(Kind kind, String statement, Buffer synthetic, long startedNanos, SettingAssignment assignment) {
+    private record Expectation(Kind kind, String statement, Buffer synthetic, long startedNanos, SettingAssignment assignment,
+                               StatementChange change) {
     }
 
     private final ArrayDeque<Expectation> queue = new ArrayDeque<>();
+    /** Client statement changes of messages the backend refused or skipped since last taken; null: none. */
+    private List<StatementChange.Undone> undone;
     private long lastReadyStartedNanos;
 
     void expect(Kind kind) {
@@ -33,12 +38,17 @@ final class ResponseSequencer {
 
     /** {@code statement}: the server-side name a PARSE or HIDDEN_PARSE creates, or a HIDDEN_CLOSE closes. */
     void expect(Kind kind, String statement) {
-        queue.add(new Expectation(kind, statement, null, System.nanoTime(), null));
+        expect(kind, statement, null);
+    }
+
+    /** {@code change}: what the client's message did to its statements, undone if the backend refuses or skips it. */
+    void expect(Kind kind, String statement, StatementChange change) {
+        queue.add(new Expectation(kind, statement, null, System.nanoTime(), null, change));
     }
 
     /** The reply to a carried SET ({@code kind} QUERY or EXECUTE), told apart by {@link #assigning()}. */
     void expectAssigning(Kind kind, SettingAssignment assignment) {
-        queue.add(new Expectation(kind, null, null, System.nanoTime(), assignment));
+        queue.add(new Expectation(kind, null, null, System.nanoTime(), assignment, null));
     }
 
     /** The SET whose reply is due next, or null: a CommandComplete now is that SET's. */
@@ -49,7 +59,22 @@ final class ResponseSequencer {
 
     /** A reply the router gives itself, at this point of the sequence. */
     void synthetic(Buffer message) {
-        queue.add(new Expectation(Kind.SYNTHETIC, null, message, 0, null));
+        synthetic(message, null);
+    }
+
+    /** A synthetic reply to a client message whose {@code change} is undone if an error before it makes the backend skip it. */
+    void synthetic(Buffer message, StatementChange change) {
+        queue.add(new Expectation(Kind.SYNTHETIC, null, message, 0, null, change));
+    }
+
+    /**
+     * The client statement changes PostgreSQL would not have made, in the order the client sent
+     * their messages, since the last call; null if none.
+     */
+    List<StatementChange.Undone> takeUndone() {
+        List<StatementChange.Undone> taken = undone;
+        undone = null;
+        return taken;
     }
 
     /** A synthetic reply is at the head of the queue. */
@@ -89,8 +114,16 @@ final class ResponseSequencer {
                 return Verdict.FORWARD;
             }
             // Extended protocol: the backend skips everything up to Sync.
+            boolean refused = true;
             while ((head = queue.peek()) != null && head.kind != Kind.SYNC && head.kind != Kind.QUERY && head.kind != Kind.HIDDEN_QUERY) {
                 queue.poll();
+                if (head.change != null) {
+                    if (undone == null) {
+                        undone = new ArrayList<>(2);
+                    }
+                    undone.add(new StatementChange.Undone(head.change, refused));
+                }
+                refused = false;
                 if (head.kind == Kind.HIDDEN_CLOSE) {
                     if (head.statement != null) {
                         prepared.stillThere(head.statement);
@@ -151,5 +184,6 @@ final class ResponseSequencer {
 
     void clear() {
         queue.clear();
+        undone = null;
     }
 }

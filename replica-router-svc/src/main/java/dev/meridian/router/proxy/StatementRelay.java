@@ -117,6 +117,12 @@ final class StatementRelay {
     /** database/user: whose reads go to the primary while standbys refuse the role's serializable snapshots. */
     private String role;
 
+    /**
+     * Statement changes of messages an error made the backend refuse or skip, in the client's
+     * order: taken back once the error reaches the client, dropped if the read runs again elsewhere.
+     */
+    private List<StatementChange.Undone> undoPending;
+
     /** Reply bytes are held for a retryable read up to this size, then it streams and cannot be retried. */
     static final int MAX_HELD_REPLY_BYTES = 64 * 1024;
     /** Backend rows and COPY data longer than this are streamed, not held whole (the longest read is 64 KiB). */
@@ -214,6 +220,9 @@ final class StatementRelay {
     }
 
     private void simpleQuery(FrontendMessage message, Buffer raw) {
+        // PostgreSQL drops the unnamed statement and portal at every simple Query.
+        unnamed = null;
+        unnamedPortal = null;
         String sql = MessageDecoder.queryText(message);
         StatementInfo info = runtime.classifier().classify(sql);
         boolean readWriteOrDefault = info.transaction() == TransactionEffect.BEGIN_DEFAULT || info.transaction() == TransactionEffect.BEGIN;
@@ -275,12 +284,12 @@ final class StatementRelay {
         StatementInfo info = runtime.classifier().classify(query);
         note(info);
         if (name.isEmpty()) {
+            ClientStatement before = unnamed;
             unnamed = new ClientStatement("", tail, info);
-            batch.add(new Step.Prepare(unnamed));
+            batch.add(new Step.Prepare(unnamed, new StatementChange(name, before, unnamed)));
         } else {
             ClientStatement statement = new ClientStatement(ClientStatement.serverNameFor(tail), tail, info);
-            statements.put(name, statement);
-            batch.add(new Step.Prepare(statement));
+            batch.add(new Step.Prepare(statement, new StatementChange(name, statements.put(name, statement), statement)));
         }
     }
 
@@ -349,8 +358,9 @@ final class StatementRelay {
         String name = MessageDecoder.cString(body, "Close");
         if (kind == 'S' && !name.isEmpty()) {
             // The backend keeps it for every client that prepares the same text; the client sees it closed.
-            statements.remove(name);
-            batch.add(new Step.Synthetic(Buffers.of(BackendMessages.closeComplete())));
+            ClientStatement closed = statements.remove(name);
+            batch.add(new Step.Synthetic(Buffers.of(BackendMessages.closeComplete()),
+                    closed == null ? null : new StatementChange(name, closed, null)));
         } else {
             batch.add(new Step.Raw(raw, ResponseSequencer.Kind.CLOSE));
         }
@@ -535,6 +545,9 @@ final class StatementRelay {
                 if (raw.expect() != null) {
                     responses.expect(raw.expect());
                 }
+                if (raw.expect() == ResponseSequencer.Kind.QUERY || raw.expect() == ResponseSequencer.Kind.HIDDEN_QUERY) {
+                    serverUnnamed = null;
+                }
                 awaitingSync = raw.expect() != ResponseSequencer.Kind.SYNC && raw.expect() != ResponseSequencer.Kind.QUERY;
             } else if (step instanceof Step.DropsPrepared drops) {
                 Set<String> existing = connection.prepared().names();
@@ -544,23 +557,25 @@ final class StatementRelay {
                 droppedOnSuccess = existing;
                 toServer(drops.bytes());
                 responses.expect(drops.expect());
+                serverUnnamed = drops.expect() == ResponseSequencer.Kind.QUERY ? null : serverUnnamed;
                 awaitingSync = drops.expect() != ResponseSequencer.Kind.QUERY;
             } else if (step instanceof Step.Assigns assigns) {
                 toServer(assigns.bytes());
                 responses.expectAssigning(assigns.expect(), assigns.assignment());
+                serverUnnamed = assigns.expect() == ResponseSequencer.Kind.QUERY ? null : serverUnnamed;
                 awaitingSync = assigns.expect() != ResponseSequencer.Kind.QUERY;
             } else if (step instanceof Step.Prepare prepare) {
                 ClientStatement statement = prepare.statement();
                 if (statement.unnamed()) {
                     toServer(statement.parseMessage());
-                    responses.expect(ResponseSequencer.Kind.PARSE);
+                    responses.expect(ResponseSequencer.Kind.PARSE, null, prepare.change());
                     serverUnnamed = statement;
                 } else if (connection.prepared().use(statement.serverName())) {
-                    responses.synthetic(Buffers.of(BackendMessages.parseComplete()));
+                    responses.synthetic(Buffers.of(BackendMessages.parseComplete()), prepare.change());
                 } else {
                     closeOnServer(connection.prepared().add(statement.serverName()));
                     toServer(statement.parseMessage());
-                    responses.expect(ResponseSequencer.Kind.PARSE, statement.serverName());
+                    responses.expect(ResponseSequencer.Kind.PARSE, statement.serverName(), prepare.change());
                 }
                 awaitingSync = true;
             } else if (step instanceof Step.Use use) {
@@ -569,7 +584,7 @@ final class StatementRelay {
                 responses.expect(use.expect());
                 awaitingSync = true;
             } else if (step instanceof Step.Synthetic synthetic) {
-                responses.synthetic(synthetic.message());
+                responses.synthetic(synthetic.message(), synthetic.change());
                 awaitingSync = true;
             }
         }
@@ -698,6 +713,9 @@ final class StatementRelay {
                     assignedPending.add(assigning);
                 }
                 ResponseSequencer.Verdict verdict = responses.accept(type, connection.prepared());
+                if (type == 'E') {
+                    undo(responses.takeUndone());
+                }
                 if (verdict == ResponseSequencer.Verdict.FORWARD && reader.frameStart() == runEnd) {
                     runEnd += reader.frameLength();
                 } else {
@@ -756,6 +774,9 @@ final class StatementRelay {
                 session.socket().drainHandler(v -> DirectReads.resume(connection.socket()));
             }
         }
+        if (undoPending != null && retryable == null) {
+            undoPending();
+        }
         if (!failed.isEmpty() && responses.idle()) {
             failed.clear();
         }
@@ -765,6 +786,42 @@ final class StatementRelay {
         }
         if (idleTransactionMillis > 0) {
             watchIdleTransaction();
+        }
+    }
+
+    private void undo(List<StatementChange.Undone> changes) {
+        if (changes != null) {
+            if (undoPending == null) {
+                undoPending = new ArrayList<>(changes.size());
+            }
+            undoPending.addAll(changes);
+        }
+    }
+
+    /**
+     * Takes back what the refused or skipped messages did, last first: a failed Parse of the
+     * unnamed statement leaves none (PostgreSQL drops the old one before parsing), a failed or
+     * skipped named Parse leaves the name as it was, a skipped Close leaves the statement open.
+     * A name the client has used again since is left alone.
+     */
+    private void undoPending() {
+        List<StatementChange.Undone> changes = undoPending;
+        undoPending = null;
+        for (int i = changes.size() - 1; i >= 0; i--) {
+            StatementChange change = changes.get(i).change();
+            String name = change.name();
+            ClientStatement now = name.isEmpty() ? unnamed : statements.get(name);
+            if (now != change.after()) {
+                continue;
+            }
+            ClientStatement restored = name.isEmpty() && changes.get(i).failed() ? null : change.before();
+            if (name.isEmpty()) {
+                unnamed = restored;
+            } else if (restored == null) {
+                statements.remove(name);
+            } else {
+                statements.put(name, restored);
+            }
         }
     }
 
@@ -920,6 +977,7 @@ final class StatementRelay {
         }
         heldReply = null;
         retryable = null;
+        undoPending = null;
         failed.clear();
         detach(true);
         runtime.metrics().rerouted(why.key());
@@ -1065,6 +1123,7 @@ final class StatementRelay {
         droppedOnSuccess = null;
         // What the lost backend said for this read never reached the client; the next backend answers it whole.
         heldReply = null;
+        undoPending = null;
         connection.node().outstanding().decrementAndGet();
         connection.node().errored();
         responses.clear();

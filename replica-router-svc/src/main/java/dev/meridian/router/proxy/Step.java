@@ -28,15 +28,21 @@ sealed interface Step {
     record Assigns(Buffer bytes, ResponseSequencer.Kind expect, SettingAssignment assignment) implements Step {
     }
 
-    /** A client's Parse: sent under the router's name unless the backend already has the statement. */
-    record Prepare(ClientStatement statement) implements Step {
+    /**
+     * A client's Parse: sent under the router's name unless the backend already has the statement;
+     * {@code change} is taken back if the backend refuses or skips it.
+     */
+    record Prepare(ClientStatement statement, StatementChange change) implements Step {
     }
 
     /** Bind or Describe of a statement, rewritten to its server-side name. */
     record Use(ClientStatement statement, Buffer bytes, ResponseSequencer.Kind expect) implements Step {
     }
 
-    /** A reply the router gives without asking a backend (CloseComplete for a statement it keeps). */
-    record Synthetic(Buffer message) implements Step {
+    /**
+     * A reply the router gives without asking a backend (CloseComplete for a statement it keeps);
+     * {@code change}, if any, is taken back if an error before it makes the backend skip the rest.
+     */
+    record Synthetic(Buffer message, StatementChange change) implements Step {
     }
 }

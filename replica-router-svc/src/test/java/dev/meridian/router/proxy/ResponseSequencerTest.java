@@ -133,4 +133,47 @@ class ResponseSequencerTest {
         assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
         assertTrue(sequencer.idle());
     }
+
+    @Test
+    void anErrorTakesBackTheStatementChangesOfTheFailedParseAndOfEverythingSkippedAfterIt() {
+        // given: Parse s1 (fails), a Close answered here, Bind, Sync; then a batch the error does not touch
+        StatementChange parsed = new StatementChange("s1", null, statement());
+        StatementChange closed = new StatementChange("s2", statement(), null);
+        sequencer.expect(PARSE, "meridian_1", parsed);
+        sequencer.synthetic(Buffer.buffer("3"), closed);
+        sequencer.expect(BIND);
+        sequencer.expect(SYNC);
+        sequencer.expect(PARSE, "meridian_2", new StatementChange("s3", null, statement()));
+        sequencer.expect(SYNC);
+
+        // when
+        assertEquals(FORWARD, sequencer.accept((byte) 'E', prepared));
+
+        // then: the Parse refused, the Close skipped (its CloseComplete never sent), in the client's order
+        assertEquals(java.util.List.of(new StatementChange.Undone(parsed, true), new StatementChange.Undone(closed, false)),
+                sequencer.takeUndone());
+        assertEquals(null, sequencer.takeUndone());
+        assertFalse(sequencer.syntheticDue());
+        assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
+        assertEquals(FORWARD, sequencer.accept((byte) '1', prepared));
+        assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
+        assertEquals(null, sequencer.takeUndone());
+        assertTrue(sequencer.idle());
+    }
+
+    @Test
+    void aSuccessfulBatchTakesNothingBack() {
+        sequencer.expect(PARSE, null, new StatementChange("", null, statement()));
+        sequencer.expect(BIND);
+        sequencer.expect(EXECUTE);
+        sequencer.expect(SYNC);
+        for (char reply : "12CZ".toCharArray()) {
+            assertEquals(FORWARD, sequencer.accept((byte) reply, prepared));
+        }
+        assertEquals(null, sequencer.takeUndone());
+    }
+
+    private static ClientStatement statement() {
+        return new ClientStatement("", new byte[] {'s', 0, 0, 0}, null);
+    }
 }
