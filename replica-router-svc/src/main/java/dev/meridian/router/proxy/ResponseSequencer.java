@@ -113,9 +113,9 @@ final class ResponseSequencer {
             if (head.kind == Kind.QUERY) {
                 return Verdict.FORWARD;
             }
-            // Extended protocol: the backend skips everything up to Sync.
+            // Extended protocol: the backend skips everything up to Sync, a simple Query sent before that Sync too.
             boolean refused = true;
-            while ((head = queue.peek()) != null && head.kind != Kind.SYNC && head.kind != Kind.QUERY && head.kind != Kind.HIDDEN_QUERY) {
+            while ((head = queue.peek()) != null && head.kind != Kind.SYNC && head.kind != Kind.HIDDEN_QUERY) {
                 queue.poll();
                 if (head.change != null) {
                     if (undone == null) {

@@ -194,7 +194,7 @@ final class StatementRelay {
         stopIdleTransactionTimer();
         switch (message.type()) {
             case 'Q' -> simpleQuery(message, raw);
-            case 'F' -> dispatch(List.of(new Step.Raw(raw, ResponseSequencer.Kind.QUERY)), Route.PRIMARY, false, true);
+            case 'F' -> functionCall(raw);
             case 'P' -> parse(message);
             case 'B' -> bind(message, raw);
             case 'D' -> describe(message, raw);
@@ -219,12 +219,33 @@ final class StatementRelay {
         }
     }
 
+    /** A fastpath function call: on the primary (what it calls is not known), after any unsynced batch, as a Query. */
+    private void functionCall(Buffer raw) {
+        Step call = new Step.Raw(raw, ResponseSequencer.Kind.QUERY);
+        if (batch.isEmpty()) {
+            dispatch(List.of(call), Route.PRIMARY, false, true);
+            return;
+        }
+        batchPrimary = true;
+        batchWrites = true;
+        batch.add(call);
+        dispatchBatch();
+    }
+
     private void simpleQuery(FrontendMessage message, Buffer raw) {
         // PostgreSQL drops the unnamed statement and portal at every simple Query.
         unnamed = null;
         unnamedPortal = null;
         String sql = MessageDecoder.queryText(message);
         StatementInfo info = runtime.classifier().classify(sql);
+        if (!batch.isEmpty()) {
+            // Inside an extended batch not yet synced: PostgreSQL runs it after the messages before
+            // it, or skips it if one of them failed. It goes with them, in their order.
+            note(info);
+            batch.add(queryStep(info, raw));
+            dispatchBatch();
+            return;
+        }
         boolean readWriteOrDefault = info.transaction() == TransactionEffect.BEGIN_DEFAULT || info.transaction() == TransactionEffect.BEGIN;
         if (server == null && deferredBegin == null && readWriteOrDefault && "begin".equals(info.command())) {
             // Answered here and sent with the next statement: one round trip less, and the next
@@ -254,10 +275,13 @@ final class StatementRelay {
                     || deferredBeginReadOnly() && info.route() == Route.REPLICA;
             route = readOnly ? Route.REPLICA : Route.PRIMARY;
         }
-        Step step = info.dropsPreparedStatements() ? new Step.DropsPrepared(raw, ResponseSequencer.Kind.QUERY)
+        dispatch(List.of(queryStep(info, raw)), route, info.pinsSession(), writes(info));
+    }
+
+    private static Step queryStep(StatementInfo info, Buffer raw) {
+        return info.dropsPreparedStatements() ? new Step.DropsPrepared(raw, ResponseSequencer.Kind.QUERY)
                 : info.assignment() != null ? new Step.Assigns(raw, ResponseSequencer.Kind.QUERY, info.assignment())
                 : new Step.Raw(raw, ResponseSequencer.Kind.QUERY);
-        dispatch(List.of(step), route, info.pinsSession(), writes(info));
     }
 
     private Step execute(FrontendMessage message, Buffer raw) {

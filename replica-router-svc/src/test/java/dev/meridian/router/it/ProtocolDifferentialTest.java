@@ -29,6 +29,12 @@ class ProtocolDifferentialTest {
 
     private static final byte[] SYNC = message('S', new byte[0]);
     private static final byte[] FLUSH = message('H', new byte[0]);
+    private static final String MARKER = "meridian end of case";
+    /**
+     * Read through after a Query sent inside an unsynced batch, whose own ReadyForQuery may never come.
+     * It ends any transaction first, so that it answers in a failed one too.
+     */
+    private static final byte[] MARKER_QUERY = query("rollback; select '" + MARKER + "'");
 
     @BeforeAll
     static void table() throws SQLException {
@@ -56,6 +62,31 @@ class ProtocolDifferentialTest {
             List<String> direct = replies(PRIMARY, messages);
             assertTrue(direct.stream().anyMatch(r -> r.startsWith("E")), "each case has an error: " + direct);
             assertEquals(direct, replies(ROUTER, messages), describe(messages));
+        }
+    }
+
+    /**
+     * A simple Query or function call sent inside an extended batch before its Sync: PostgreSQL runs it
+     * after the messages before it, or skips it if one of them failed; the router answered it alone.
+     */
+    @Test
+    void aQueryInsideAnUnsyncedBatchRunsInItsPlace() throws IOException {
+        List<List<byte[]>> cases = List.of(
+                // an error before it: skipped up to the Sync
+                List.of(parse("", "select nosuchcol"), query("select 1"), SYNC, MARKER_QUERY),
+                List.of(bind("", "nosuch"), functionCall(2026), SYNC, MARKER_QUERY),
+                // a good batch before it: its replies first, then the Query's
+                List.of(parse("", "select 1"), bind("", ""), execute(""), query("select 2"), SYNC, MARKER_QUERY),
+                List.of(parse("", "select 1"), bind("", ""), execute(""), functionCall(2026), SYNC, MARKER_QUERY),
+                // between Parse and Bind: the named statement lives on, the unnamed one is dropped
+                List.of(parse("s1", "select 1"), query("select 2"), bind("", "s1"), execute(""), SYNC, MARKER_QUERY),
+                List.of(parse("", "select 1"), query("select 2"), bind("", ""), execute(""), SYNC, MARKER_QUERY),
+                // the Query itself fails: what follows it still runs
+                List.of(parse("s1", "select 1"), bind("", "s1"), execute(""), query("select 1/0"), bind("", "s1"), execute(""), SYNC, MARKER_QUERY),
+                // a write inside a read batch goes where the batch goes
+                List.of(parse("", "select 1"), bind("", ""), execute(""), query("insert into router_differential values ('q')"), SYNC, MARKER_QUERY));
+        for (List<byte[]> messages : cases) {
+            assertEquals(replies(PRIMARY, messages), replies(ROUTER, messages), describe(messages));
         }
     }
 
@@ -99,8 +130,12 @@ class ProtocolDifferentialTest {
             String portal = pick(random, "", "", "p1");
             String sql = SQL[random.nextInt(SQL.length)];
             if (kind == 'Q' && unsynced) {
-                // A Query inside an unsynced extended batch is a case of its own (see the closing notes): Sync first.
+                // Run or skipped with the batch; whether it answers ReadyForQuery depends on that.
+                messages.add(query(sql));
                 messages.add(SYNC);
+                messages.add(MARKER_QUERY);
+                unsynced = false;
+                continue;
             }
             unsynced = kind != 'Q' && kind != 'S';
             switch (kind) {
@@ -126,20 +161,33 @@ class ProtocolDifferentialTest {
     /**
      * Sends the messages over a new session, reading up to ReadyForQuery after each Sync and Query:
      * every reply but ParameterStatus, notices and notifications, as its type, "E" and the SQLSTATE,
-     * or "C" and the command tag's first word.
+     * or "C" and the command tag's first word. After a Query or function call inside an unsynced
+     * batch it reads nothing until the marker query, then up to the marker's ReadyForQuery.
      */
     private static List<String> replies(int port, List<byte[]> messages) throws IOException {
         List<String> replies = new ArrayList<>();
         try (RawClient client = new RawClient(port)) {
             client.login("meridian", "meridian");
+            boolean unsynced = false;
+            boolean untilMarker = false;
             for (byte[] message : messages) {
                 client.send(message);
-                if (message[0] != 'S' && message[0] != 'Q') {
+                boolean marker = message == MARKER_QUERY;
+                boolean answersReady = message[0] == 'S' || message[0] == 'Q' || message[0] == 'F';
+                if (answersReady && message[0] != 'S' && unsynced) {
+                    untilMarker = true;
+                }
+                unsynced = message[0] == 'S' ? false : unsynced || !answersReady;
+                if (!answersReady || untilMarker && !marker) {
                     continue;
                 }
+                boolean markerSeen = !marker;
                 RawClient.Reply reply;
                 do {
                     reply = client.read();
+                    if (reply.type() == 'D' && new String(reply.body(), StandardCharsets.UTF_8).contains(MARKER)) {
+                        markerSeen = true;
+                    }
                     switch (reply.type()) {
                         case 'S', 'N', 'A' -> {
                         }
@@ -148,7 +196,8 @@ class ProtocolDifferentialTest {
                         case 'Z' -> replies.add("Z" + (char) reply.body()[0]);
                         default -> replies.add(String.valueOf(reply.type()));
                     }
-                } while (reply.type() != 'Z');
+                } while (reply.type() != 'Z' || !markerSeen);
+                untilMarker = false;
             }
         }
         return replies;
@@ -165,6 +214,12 @@ class ProtocolDifferentialTest {
 
     private static byte[] query(String sql) {
         return message('Q', cString(sql));
+    }
+
+    /** A fastpath call of a function without arguments, result in text. */
+    private static byte[] functionCall(int functionOid) {
+        return message('F', ByteBuffer.allocate(4 + 2 + 2 + 2).putInt(functionOid).putShort((short) 0).putShort((short) 0)
+                .putShort((short) 0).array());
     }
 
     private static byte[] parse(String name, String sql) {

@@ -173,6 +173,21 @@ class ResponseSequencerTest {
         assertEquals(null, sequencer.takeUndone());
     }
 
+    @Test
+    void aQuerySentBeforeTheSyncIsSkippedWithTheRestOfAFailedBatch() {
+        // given: Parse, a simple Query and Sync, sent in that order
+        sequencer.expect(PARSE);
+        sequencer.expect(QUERY);
+        sequencer.expect(SYNC);
+
+        // when: the Parse fails, PostgreSQL ignores the Query too and answers the Sync alone
+        assertEquals(FORWARD, sequencer.accept((byte) 'E', prepared));
+
+        // then: the next ReadyForQuery is the Sync's, and nothing is left expected
+        assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
+        assertTrue(sequencer.idle());
+    }
+
     private static ClientStatement statement() {
         return new ClientStatement("", new byte[] {'s', 0, 0, 0}, null);
     }
