@@ -18,10 +18,13 @@ import java.util.List;
  */
 final class ResponseSequencer {
 
-    enum Kind { PARSE, HIDDEN_PARSE, HIDDEN_CLOSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, QUERY, HIDDEN_QUERY, SYNTHETIC }
+    enum Kind { PARSE, PARSE_OPEN_NAME, HIDDEN_PARSE, HIDDEN_CLOSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, QUERY, HIDDEN_QUERY, SYNTHETIC }
 
-    /** What to do with one backend message. */
-    enum Verdict { FORWARD, DROP, FORWARD_AS_NOTICE }
+    /**
+     * What to do with one backend message. FORWARD_FOR_CLIENT_NAME: an error to a Parse of a name
+     * the client has open, which names the server-side statement; {@link #refusedName()} is the client's.
+     */
+    enum Verdict { FORWARD, DROP, FORWARD_AS_NOTICE, FORWARD_FOR_CLIENT_NAME }
 
     private record Expectation(Kind kind, String statement, Buffer synthetic, long startedNanos, SettingAssignment assignment,
                                StatementChange change) {
@@ -31,6 +34,7 @@ final class ResponseSequencer {
     /** Client statement changes of messages the backend refused or skipped since last taken; null: none. */
     private List<StatementChange.Undone> undone;
     private long lastReadyStartedNanos;
+    private String refusedName;
 
     void expect(Kind kind) {
         expect(kind, null);
@@ -77,6 +81,11 @@ final class ResponseSequencer {
         return taken;
     }
 
+    /** The client's name for the statement whose Parse the last FORWARD_FOR_CLIENT_NAME error refused. */
+    String refusedName() {
+        return refusedName;
+    }
+
     /** A synthetic reply is at the head of the queue. */
     boolean syntheticDue() {
         Expectation head = queue.peek();
@@ -113,6 +122,11 @@ final class ResponseSequencer {
             if (head.kind == Kind.QUERY) {
                 return Verdict.FORWARD;
             }
+            Verdict verdict = Verdict.FORWARD;
+            if (head.kind == Kind.PARSE_OPEN_NAME) {
+                refusedName = head.statement;
+                verdict = Verdict.FORWARD_FOR_CLIENT_NAME;
+            }
             // Extended protocol: the backend skips everything up to Sync, a simple Query sent before that Sync too.
             boolean refused = true;
             while ((head = queue.peek()) != null && head.kind != Kind.SYNC && head.kind != Kind.HIDDEN_QUERY) {
@@ -128,11 +142,11 @@ final class ResponseSequencer {
                     if (head.statement != null) {
                         prepared.stillThere(head.statement);
                     }
-                } else if (head.statement != null) {
+                } else if (head.statement != null && head.kind != Kind.PARSE_OPEN_NAME) {
                     prepared.remove(head.statement);
                 }
             }
-            return Verdict.FORWARD;
+            return verdict;
         }
         if (type == 'Z') {
             queue.poll();

@@ -313,7 +313,12 @@ final class StatementRelay {
             batch.add(new Step.Prepare(unnamed, new StatementChange(name, before, unnamed)));
         } else {
             ClientStatement statement = new ClientStatement(ClientStatement.serverNameFor(tail), tail, info);
-            batch.add(new Step.Prepare(statement, new StatementChange(name, statements.put(name, statement), statement)));
+            if (statements.containsKey(name)) {
+                batch.add(new Step.PrepareOpenName(statement, name));
+                return;
+            }
+            statements.put(name, statement);
+            batch.add(new Step.Prepare(statement, new StatementChange(name, null, statement)));
         }
     }
 
@@ -602,6 +607,13 @@ final class StatementRelay {
                     responses.expect(ResponseSequencer.Kind.PARSE, statement.serverName(), prepare.change());
                 }
                 awaitingSync = true;
+            } else if (step instanceof Step.PrepareOpenName open) {
+                // Its first Parse (hidden, if the backend lacks the statement) fails as the client's
+                // would; if that succeeds, the second finds the name taken.
+                ensurePrepared(connection, open.statement());
+                toServer(open.statement().parseMessage());
+                responses.expect(ResponseSequencer.Kind.PARSE_OPEN_NAME, open.clientName());
+                awaitingSync = true;
             } else if (step instanceof Step.Use use) {
                 ensurePrepared(connection, use.statement());
                 toServer(use.bytes());
@@ -752,6 +764,9 @@ final class StatementRelay {
                     } else if (verdict == ResponseSequencer.Verdict.FORWARD_AS_NOTICE) {
                         out = orEmpty(out);
                         out.appendByte((byte) 'N').appendBuffer(reader.buffer(), reader.frameStart() + 1, reader.frameLength() - 1);
+                    } else if (verdict == ResponseSequencer.Verdict.FORWARD_FOR_CLIENT_NAME) {
+                        out = orEmpty(out);
+                        out.appendBuffer(forClientName(message, reader.buffer().slice(reader.frameStart(), reader.frameStart() + reader.frameLength())));
                     }
                 }
                 observe(connection, message, verdict);
@@ -885,6 +900,15 @@ final class StatementRelay {
      * nothing from inside either, so it streams them (a 100 MB bytea value passes, however small
      * max-message-bytes and max-held-bytes are), as PgBouncer does.
      */
+    /** The backend's refusal of a name already taken, told with the client's name, not the router's. */
+    private Buffer forClientName(BackendMessage error, Buffer raw) {
+        if (!"42P05".equals(error.field('C'))) {
+            return raw;
+        }
+        String text = "prepared statement \"" + responses.refusedName() + "\" already exists";
+        return Buffers.of(BackendMessages.error(error.field('S'), "42P05", text));
+    }
+
     private static boolean passesThrough(FrameReader reader) {
         byte type = reader.peekType();
         return (type == 'D' || type == 'd') && reader.peekLength() > STREAMED_MESSAGE_BYTES;

@@ -35,6 +35,14 @@ sealed interface Step {
     record Prepare(ClientStatement statement, StatementChange change) implements Step {
     }
 
+    /**
+     * A client's Parse of a name it has open: PostgreSQL analyses the statement, then refuses the
+     * name (42P05) and leaves the open statement as it was. The backend is made to do the same, by
+     * parsing it under its server-side name twice, so that what follows is skipped up to Sync there too.
+     */
+    record PrepareOpenName(ClientStatement statement, String clientName) implements Step {
+    }
+
     /** Bind or Describe of a statement, rewritten to its server-side name. */
     record Use(ClientStatement statement, Buffer bytes, ResponseSequencer.Kind expect) implements Step {
     }

@@ -12,11 +12,13 @@ import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_CLOSE;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_PARSE;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_QUERY;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.PARSE;
+import static dev.meridian.router.proxy.ResponseSequencer.Kind.PARSE_OPEN_NAME;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.QUERY;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.SYNC;
 import static dev.meridian.router.proxy.ResponseSequencer.Verdict.DROP;
 import static dev.meridian.router.proxy.ResponseSequencer.Verdict.FORWARD;
 import static dev.meridian.router.proxy.ResponseSequencer.Verdict.FORWARD_AS_NOTICE;
+import static dev.meridian.router.proxy.ResponseSequencer.Verdict.FORWARD_FOR_CLIENT_NAME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -184,6 +186,23 @@ class ResponseSequencerTest {
         assertEquals(FORWARD, sequencer.accept((byte) 'E', prepared));
 
         // then: the next ReadyForQuery is the Sync's, and nothing is left expected
+        assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
+        assertTrue(sequencer.idle());
+    }
+
+    @Test
+    void theRefusalOfAnOpenNameIsToldWithTheClientsNameAndLeavesTheServerStatement() {
+        // given: the server has the statement; the client's second Parse of "mine" is sent again under its server name
+        prepared.add("meridian_9");
+        sequencer.expect(PARSE_OPEN_NAME, "mine");
+        sequencer.expect(SYNC);
+
+        // when: the backend finds the name taken
+        assertEquals(FORWARD_FOR_CLIENT_NAME, sequencer.accept((byte) 'E', prepared));
+
+        // then
+        assertEquals("mine", sequencer.refusedName());
+        assertTrue(prepared.use("meridian_9"));
         assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
         assertTrue(sequencer.idle());
     }
