@@ -18,7 +18,9 @@ import java.util.List;
  */
 final class ResponseSequencer {
 
-    enum Kind { PARSE, PARSE_OPEN_NAME, HIDDEN_PARSE, HIDDEN_CLOSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, QUERY, HIDDEN_QUERY, SYNTHETIC }
+    /** HIDDEN_SYNC: a Sync the router sends to end a batch's implicit transaction on a replica before the batch moves to the primary. */
+    enum Kind { PARSE, PARSE_OPEN_NAME, HIDDEN_PARSE, HIDDEN_CLOSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, HIDDEN_SYNC, QUERY,
+        HIDDEN_QUERY, SYNTHETIC }
 
     /**
      * What to do with one backend message. FORWARD_FOR_CLIENT_NAME: an error to a Parse of a name
@@ -35,6 +37,7 @@ final class ResponseSequencer {
     private List<StatementChange.Undone> undone;
     private long lastReadyStartedNanos;
     private String refusedName;
+    private boolean skipsToSync;
 
     void expect(Kind kind) {
         expect(kind, null);
@@ -86,6 +89,18 @@ final class ResponseSequencer {
         return refusedName;
     }
 
+    /**
+     * Whether the last error left the backend skipping messages the router has not sent yet: none
+     * of the client's Sync was outstanding (the batch was flushed, not synced), or a hidden Sync
+     * ended the skipping there but not for the client. Then what the client sends up to its Sync
+     * is to be dropped, as PostgreSQL drops it. Reported once.
+     */
+    boolean takeSkipsToSync() {
+        boolean skips = skipsToSync;
+        skipsToSync = false;
+        return skips;
+    }
+
     /** A synthetic reply is at the head of the queue. */
     boolean syntheticDue() {
         Expectation head = queue.peek();
@@ -129,7 +144,7 @@ final class ResponseSequencer {
             }
             // Extended protocol: the backend skips everything up to Sync, a simple Query sent before that Sync too.
             boolean refused = true;
-            while ((head = queue.peek()) != null && head.kind != Kind.SYNC && head.kind != Kind.HIDDEN_QUERY) {
+            while ((head = queue.peek()) != null && head.kind != Kind.SYNC && head.kind != Kind.HIDDEN_SYNC && head.kind != Kind.HIDDEN_QUERY) {
                 queue.poll();
                 if (head.change != null) {
                     if (undone == null) {
@@ -146,12 +161,13 @@ final class ResponseSequencer {
                     prepared.remove(head.statement);
                 }
             }
+            skipsToSync = head == null || head.kind == Kind.HIDDEN_SYNC;
             return verdict;
         }
         if (type == 'Z') {
             queue.poll();
             lastReadyStartedNanos = head.startedNanos;
-            return hidden ? Verdict.DROP : Verdict.FORWARD;
+            return hidden || head.kind == Kind.HIDDEN_SYNC ? Verdict.DROP : Verdict.FORWARD;
         }
         switch (head.kind) {
             case PARSE -> popIf(type == '1');
@@ -199,5 +215,6 @@ final class ResponseSequencer {
     void clear() {
         queue.clear();
         undone = null;
+        skipsToSync = false;
     }
 }

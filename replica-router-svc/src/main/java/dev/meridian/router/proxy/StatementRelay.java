@@ -69,6 +69,11 @@ final class StatementRelay {
     private boolean serverIsRead;
     private char serverStatus = 'I';
     private boolean awaitingSync;
+    /**
+     * An error made the backend skip what follows up to the client's Sync, and some of that has not
+     * been sent yet: it is dropped here, as PostgreSQL drops it, its statement changes taken back.
+     */
+    private boolean skippingToSync;
     private boolean pinned;
     private boolean copying;
     private boolean wrote;
@@ -421,12 +426,68 @@ final class StatementRelay {
         dispatch(steps, primary || deferredBegin != null && !deferredBeginReadOnly() ? Route.PRIMARY : Route.REPLICA, pins, writes);
     }
 
+    /**
+     * The client's messages up to its Sync, dropped as the backend skips them after an error (what
+     * their Parse or Close did taken back); what is left from the Sync on, empty if it has not come.
+     */
+    private List<Step> afterSkipped(List<Step> steps) {
+        List<StatementChange.Undone> skipped = new ArrayList<>(2);
+        List<Step> rest = List.of();
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            if (step instanceof Step.Raw raw && raw.expect() == ResponseSequencer.Kind.SYNC) {
+                skippingToSync = false;
+                rest = steps.subList(i, steps.size());
+                break;
+            }
+            StatementChange change = step instanceof Step.Prepare prepare ? prepare.change()
+                    : step instanceof Step.Synthetic synthetic ? synthetic.change() : null;
+            if (change != null) {
+                skipped.add(new StatementChange.Undone(change, false));
+            }
+        }
+        if (!skipped.isEmpty()) {
+            undo(skipped);
+        }
+        if (undoPending != null && retryable == null) {
+            undoPending();
+        }
+        return rest;
+    }
+
     /** A plain BEGIN is deferred in a session whose transactions are read-only by default: a BEGIN READ ONLY. */
     private boolean deferredBeginReadOnly() {
         return deferredBegin != null && deferredBeginTakesDefaults && settings.readOnlyByDefault();
     }
 
     private void dispatch(List<Step> steps, Route route, boolean pins, boolean writes) {
+        if (skippingToSync) {
+            steps = afterSkipped(steps);
+            if (steps.isEmpty()) {
+                return;
+            }
+            pins = false;
+            writes = false;
+            if (server == null) {
+                // The batch failed on a replica and its connection went back to the pool (see below):
+                // nothing is open, and the client's Sync is answered as the backend answered it.
+                reply(BackendMessages.readyForQuery('I'));
+                return;
+            }
+        }
+        if (server != null && serverIsRead && route == Route.PRIMARY && awaitingSync && serverStatus == 'I' && !pinned && !copying) {
+            // A batch the client flushed to a replica goes on, before its Sync, with a statement for
+            // the primary: sent there, a write would fail (25006). A hidden Sync ends the batch's
+            // implicit transaction on the replica (its reads have run, their replies are the client's),
+            // then the rest goes to the primary, or is skipped up to the client's Sync if the batch failed.
+            releaseHeld();
+            toServer(Buffers.of(FrontendMessages.sync()));
+            responses.expect(ResponseSequencer.Kind.HIDDEN_SYNC);
+            awaitingSync = false;
+            parked = new Parked(steps, pins, writes);
+            DirectReads.pause(session.socket());
+            return;
+        }
         if (server != null && serverIsRead && route == Route.PRIMARY && !responses.idle() && !pinned && !awaitingSync && !copying) {
             // Pipelined behind a read on a replica: sent after it there, a write would fail (25006) and a
             // LISTEN would listen on the wrong server. It waits, and the client's next messages with it,
@@ -751,6 +812,7 @@ final class StatementRelay {
                 ResponseSequencer.Verdict verdict = responses.accept(type, connection.prepared());
                 if (type == 'E') {
                     undo(responses.takeUndone());
+                    skippingToSync |= responses.takeSkipsToSync();
                 }
                 if (verdict == ResponseSequencer.Verdict.FORWARD && reader.frameStart() == runEnd) {
                     runEnd += reader.frameLength();

@@ -63,6 +63,10 @@ public final class FrontendMessages {
         return BackendMessages.typed('C', body.toByteArray());
     }
 
+    public static ByteBuffer sync() {
+        return BackendMessages.typed('S', new byte[0]);
+    }
+
     public static ByteBuffer terminate() {
         return BackendMessages.typed('X', new byte[0]);
     }

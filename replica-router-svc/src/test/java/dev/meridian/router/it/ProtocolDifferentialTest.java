@@ -30,6 +30,8 @@ class ProtocolDifferentialTest {
     private static final byte[] SYNC = message('S', new byte[0]);
     private static final byte[] FLUSH = message('H', new byte[0]);
     private static final String MARKER = "meridian end of case";
+    /** How long the replies to a Flush are waited for; later ones are read at the next Sync instead. */
+    private static final int FLUSH_SETTLE_MILLIS = 80;
     /**
      * Read through after a Query sent inside an unsynced batch, whose own ReadyForQuery may never come.
      * It ends any transaction first, so that it answers in a failed one too.
@@ -120,6 +122,37 @@ class ProtocolDifferentialTest {
         }
     }
 
+    /**
+     * A batch the client flushed and read the replies of before sending the rest: after an error
+     * the backend skips everything up to Sync, what the router sends then too (it expected replies
+     * to them); a write after a read flushed on a replica runs on the primary (it failed there, 25006).
+     */
+    @Test
+    void theRestOfAFlushedBatchIsSkippedAfterAnErrorAndAWriteInItRuns() throws IOException {
+        String insert = "insert into router_differential values ('flushed')";
+        List<List<byte[]>> cases = List.of(
+                // the error came back before the rest was sent
+                List.of(parse("", "select nosuchcol"), FLUSH, bind("", ""), execute(""), SYNC, query("select 1")),
+                List.of(bind("", "nosuch"), FLUSH, parse("s1", "select 1"), bind("", "s1"), execute(""), SYNC, bind("", "s1"), execute(""), SYNC),
+                List.of(parse("s1", "select 1"), SYNC, bind("", "nosuch"), FLUSH, close("s1"), SYNC, bind("", "s1"), execute(""), SYNC),
+                List.of(parse("", "select 1/0"), bind("", ""), execute(""), FLUSH, parse("", insert), bind("", ""), execute(""), SYNC),
+                List.of(parse("", "select 1/0"), bind("", ""), execute(""), FLUSH, query(insert), SYNC, MARKER_QUERY),
+                // a read answered, then a write before the Sync
+                List.of(parse("", "select 1"), bind("", ""), execute(""), FLUSH, parse("", insert), bind("", ""), execute(""), SYNC,
+                        query("select 2")),
+                List.of(parse("r", "select 1"), bind("", "r"), execute(""), FLUSH, parse("w", insert), bind("", "w"), execute(""), SYNC,
+                        bind("", "r"), execute(""), bind("", "w"), execute(""), SYNC),
+                List.of(parse("", "select 1"), bind("", ""), execute(""), FLUSH, query(insert), SYNC, MARKER_QUERY),
+                List.of(parse("", "select 1"), bind("", ""), execute(""), FLUSH, parse("", insert), bind("", ""), execute(""),
+                        parse("", "select 1/0"), bind("", ""), execute(""), SYNC, query("select 2")),
+                // in a read-only transaction the write is refused, as it is directly
+                List.of(query("begin read only"), parse("", "select 1"), bind("", ""), execute(""), FLUSH, parse("", insert), bind("", ""),
+                        execute(""), SYNC, query("rollback")));
+        for (List<byte[]> messages : cases) {
+            assertEquals(replies(PRIMARY, messages), replies(ROUTER, messages), describe(messages));
+        }
+    }
+
     /** Seeded random sequences of well-formed messages: the router answers each as the primary does. */
     @Test
     void randomMessageSequencesGetTheRepliesThePrimaryGives() throws IOException {
@@ -204,6 +237,14 @@ class ProtocolDifferentialTest {
                     untilMarker = true;
                 }
                 unsynced = message[0] == 'S' ? false : unsynced || !answersReady;
+                if (message[0] == 'H' && !untilMarker) {
+                    // What the Flush made the backend send, read before the next message goes out, as a
+                    // pipelining driver that waits for a result does.
+                    RawClient.Reply flushed;
+                    while ((flushed = client.readWithin(FLUSH_SETTLE_MILLIS)) != null) {
+                        record(replies, flushed);
+                    }
+                }
                 if (!answersReady || untilMarker && !marker) {
                     continue;
                 }
@@ -214,19 +255,23 @@ class ProtocolDifferentialTest {
                     if (reply.type() == 'D' && new String(reply.body(), StandardCharsets.UTF_8).contains(MARKER)) {
                         markerSeen = true;
                     }
-                    switch (reply.type()) {
-                        case 'S', 'N', 'A' -> {
-                        }
-                        case 'E' -> replies.add("E" + reply.field('C'));
-                        case 'C' -> replies.add("C" + new String(reply.body(), StandardCharsets.UTF_8).split("[ \0]")[0]);
-                        case 'Z' -> replies.add("Z" + (char) reply.body()[0]);
-                        default -> replies.add(String.valueOf(reply.type()));
-                    }
+                    record(replies, reply);
                 } while (reply.type() != 'Z' || !markerSeen);
                 untilMarker = false;
             }
         }
         return replies;
+    }
+
+    private static void record(List<String> replies, RawClient.Reply reply) {
+        switch (reply.type()) {
+            case 'S', 'N', 'A' -> {
+            }
+            case 'E' -> replies.add("E" + reply.field('C'));
+            case 'C' -> replies.add("C" + new String(reply.body(), StandardCharsets.UTF_8).split("[ \0]")[0]);
+            case 'Z' -> replies.add("Z" + (char) reply.body()[0]);
+            default -> replies.add(String.valueOf(reply.type()));
+        }
     }
 
     private static String describe(List<byte[]> messages) {

@@ -119,11 +119,28 @@ final class RawClient implements AutoCloseable {
     }
 
     Reply read() throws IOException {
-        char type = (char) in.readUnsignedByte();
+        return readAfterType((char) in.readUnsignedByte());
+    }
+
+    private Reply readAfterType(char type) throws IOException {
         int length = in.readInt();
         byte[] body = new byte[length - 4];
         in.readFully(body);
         return new Reply(type, body);
+    }
+
+    /** The next message if one starts within {@code millis}, else null (the stream is left at a message boundary). */
+    Reply readWithin(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        char type;
+        try {
+            type = (char) in.readUnsignedByte();
+        } catch (java.net.SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(10_000);
+        }
+        return readAfterType(type);
     }
 
     int readByte() throws IOException {

@@ -11,6 +11,7 @@ import static dev.meridian.router.proxy.ResponseSequencer.Kind.EXECUTE;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_CLOSE;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_PARSE;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_QUERY;
+import static dev.meridian.router.proxy.ResponseSequencer.Kind.HIDDEN_SYNC;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.PARSE;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.PARSE_OPEN_NAME;
 import static dev.meridian.router.proxy.ResponseSequencer.Kind.QUERY;
@@ -205,6 +206,47 @@ class ResponseSequencerTest {
         assertTrue(prepared.use("meridian_9"));
         assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
         assertTrue(sequencer.idle());
+    }
+
+    @Test
+    void anErrorInAFlushedBatchLeavesTheBackendSkippingWhatIsSentNext() {
+        // given: Parse, Bind, Execute and Flush: no Sync outstanding
+        sequencer.expect(PARSE);
+        sequencer.expect(BIND);
+        sequencer.expect(EXECUTE);
+
+        assertEquals(FORWARD, sequencer.accept((byte) 'E', prepared));
+
+        // then: what the client sends up to its Sync will be skipped, and the router is told once
+        assertTrue(sequencer.idle());
+        assertTrue(sequencer.takeSkipsToSync());
+        assertFalse(sequencer.takeSkipsToSync());
+    }
+
+    @Test
+    void anErrorBeforeAHiddenSyncEndsTheBackendsSkippingButNotTheClients() {
+        // given: a flushed read on a replica, then the Sync the router sends before moving the batch
+        sequencer.expect(EXECUTE);
+        sequencer.expect(HIDDEN_SYNC);
+
+        assertEquals(FORWARD, sequencer.accept((byte) 'E', prepared));
+        assertTrue(sequencer.takeSkipsToSync(), "the client's messages up to its Sync are still to be skipped");
+
+        // and the hidden Sync's ReadyForQuery stays with the router
+        assertEquals(DROP, sequencer.accept((byte) 'Z', prepared));
+        assertTrue(sequencer.idle());
+    }
+
+    @Test
+    void anErrorWithTheClientsSyncOutstandingSkipsNothingMore() {
+        sequencer.expect(BIND);
+        sequencer.expect(EXECUTE);
+        sequencer.expect(SYNC);
+
+        assertEquals(FORWARD, sequencer.accept((byte) 'E', prepared));
+
+        assertFalse(sequencer.takeSkipsToSync());
+        assertEquals(FORWARD, sequencer.accept((byte) 'Z', prepared));
     }
 
     private static ClientStatement statement() {
