@@ -173,6 +173,10 @@ public final class ServerConnection {
     void released() {
         releasedNanos = System.nanoTime();
         owner = null;
+        // Its last owner may have stopped reading it for a client that was slow or gone: the next
+        // owner must hear it, and an idle one must be heard going away.
+        socket.drainHandler(null);
+        DirectReads.resume(socket);
     }
 
     public boolean isClosed() {

@@ -42,8 +42,11 @@ public final class ChannelWriter {
         }
     }
 
-    /** The socket's outbound buffer is above its high-water mark: stop feeding it until it drains. */
+    /**
+     * The socket's outbound buffer is above its high-water mark: stop feeding it until it drains.
+     * A closed socket is not full (it is not writable either, but will never drain).
+     */
     public boolean full() {
-        return !context.channel().isWritable();
+        return !context.channel().isWritable() && context.channel().isActive();
     }
 }

@@ -791,6 +791,34 @@ class RouterThroughClientsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> running(marker) == 0);
     }
 
+    /**
+     * A client that leaves with replies still coming: the router's writes to it fail, which made it
+     * stop reading the server connection as if the client were slow, and the connection went back
+     * to the pool that way; the next client on it waited for ever.
+     */
+    @Test
+    void aClientLeavingWithRepliesUnreadLeavesNoServerConnectionDeafToTheNext() throws Exception {
+        ByteBuffer one = dev.meridian.router.wire.FrontendMessages.query("/* meridian:primary */ SELECT 1");
+        ByteBuffer all = ByteBuffer.allocate(one.remaining() * 20);
+        for (int i = 0; i < 20; i++) {
+            all.put(one.duplicate());
+        }
+        byte[] queries = all.array();
+        for (int round = 0; round < 30; round++) {
+            try (RawClient leaving = new RawClient(ROUTER)) {
+                leaving.login("meridian", "meridian");
+                leaving.send(queries);
+                leaving.read();
+            }
+            try (Connection next = viaRouter(); Statement statement = next.createStatement()) {
+                statement.setQueryTimeout(5);
+                ResultSet result = statement.executeQuery("/* meridian:primary */ SELECT " + round);
+                result.next();
+                assertEquals(round, result.getInt(1), "round " + round);
+            }
+        }
+    }
+
     /** Backends on any server running a statement that contains {@code marker}. */
     private static int running(String marker) throws SQLException {
         int total = 0;
