@@ -127,6 +127,12 @@ final class StatementRelay {
      * order: taken back once the error reaches the client, dropped if the read runs again elsewhere.
      */
     private List<StatementChange.Undone> undoPending;
+    /**
+     * Statements whose Parse was taken back while a Bind or Describe of them, decided when it
+     * arrived, was still to be sent (parked, or waiting for a connection), each with what the name
+     * means instead (null: nothing; an unnamed Parse skipped leaves the one before it).
+     */
+    private final Map<ClientStatement, ClientStatement> withdrawn = new IdentityHashMap<>(2);
 
     /** Reply bytes are held for a retryable read up to this size, then it streams and cannot be retried. */
     static final int MAX_HELD_REPLY_BYTES = 64 * 1024;
@@ -351,7 +357,7 @@ final class StatementRelay {
         byte[] rest = new byte[body.remaining()];
         body.get(rest);
         rewritten.appendBytes(rest).setInt(1, rewritten.length() - 1);
-        batch.add(new Step.Use(statement, rewritten, ResponseSequencer.Kind.BIND));
+        batch.add(new Step.Use(statement, rewritten, ResponseSequencer.Kind.BIND, raw));
     }
 
     private void describe(FrontendMessage message, Buffer raw) {
@@ -372,7 +378,7 @@ final class StatementRelay {
         Buffer rewritten = Buffer.buffer().appendByte((byte) 'D').appendInt(0).appendByte((byte) 'S');
         cString(rewritten, statement.serverName());
         rewritten.setInt(1, rewritten.length() - 1);
-        batch.add(new Step.Use(statement, rewritten, ResponseSequencer.Kind.DESCRIBE_STATEMENT));
+        batch.add(new Step.Use(statement, rewritten, ResponseSequencer.Kind.DESCRIBE_STATEMENT, raw));
     }
 
     /**
@@ -675,6 +681,23 @@ final class StatementRelay {
                 toServer(open.statement().parseMessage());
                 responses.expect(ResponseSequencer.Kind.PARSE_OPEN_NAME, open.clientName());
                 awaitingSync = true;
+            } else if (step instanceof Step.Use use && withdrawn.containsKey(use.statement())) {
+                // Its Parse failed or was skipped after this arrived: PostgreSQL finds no such statement
+                // (26000, with the client's name), and so does the backend, asked under that name.
+                ClientStatement instead = withdrawn.get(use.statement());
+                if (instead != null) {
+                    ensurePrepared(connection, instead);
+                    toServer(use.bytes());
+                } else {
+                    if (use.statement().unnamed()) {
+                        toServer(Buffers.of(FrontendMessages.closeStatement("")));
+                        responses.expect(ResponseSequencer.Kind.HIDDEN_CLOSE);
+                        serverUnnamed = null;
+                    }
+                    toServer(use.original());
+                }
+                responses.expect(use.expect());
+                awaitingSync = true;
             } else if (step instanceof Step.Use use) {
                 ensurePrepared(connection, use.statement());
                 toServer(use.bytes());
@@ -684,6 +707,10 @@ final class StatementRelay {
                 responses.synthetic(synthetic.message(), synthetic.change());
                 awaitingSync = true;
             }
+        }
+        if (!withdrawn.isEmpty() && batch.isEmpty() && parked == null && !blocked) {
+            // No message that arrived before the withdrawal is left to send.
+            withdrawn.clear();
         }
         if (responses.syntheticDue()) {
             Buffer due = Buffer.buffer();
@@ -911,11 +938,14 @@ final class StatementRelay {
         for (int i = changes.size() - 1; i >= 0; i--) {
             StatementChange change = changes.get(i).change();
             String name = change.name();
+            ClientStatement restored = name.isEmpty() && changes.get(i).failed() ? null : change.before();
+            if (change.after() != null) {
+                withdrawn.put(change.after(), restored);
+            }
             ClientStatement now = name.isEmpty() ? unnamed : statements.get(name);
             if (now != change.after()) {
                 continue;
             }
-            ClientStatement restored = name.isEmpty() && changes.get(i).failed() ? null : change.before();
             if (name.isEmpty()) {
                 unnamed = restored;
             } else if (restored == null) {

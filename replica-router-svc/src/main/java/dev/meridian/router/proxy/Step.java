@@ -43,8 +43,11 @@ sealed interface Step {
     record PrepareOpenName(ClientStatement statement, String clientName) implements Step {
     }
 
-    /** Bind or Describe of a statement, rewritten to its server-side name. */
-    record Use(ClientStatement statement, Buffer bytes, ResponseSequencer.Kind expect) implements Step {
+    /**
+     * Bind or Describe of a statement, rewritten to its server-side name; {@code original}, as the
+     * client sent it, goes instead if the statement's Parse turns out to have failed or been skipped.
+     */
+    record Use(ClientStatement statement, Buffer bytes, ResponseSequencer.Kind expect, Buffer original) implements Step {
     }
 
     /**

@@ -156,14 +156,51 @@ class ProtocolDifferentialTest {
     /** Seeded random sequences of well-formed messages: the router answers each as the primary does. */
     @Test
     void randomMessageSequencesGetTheRepliesThePrimaryGives() throws IOException {
-        Random random = new Random(20261202);
+        assertRandomSequencesAnsweredAlike(20261202, ProtocolDifferentialTest::replies);
+    }
+
+    /**
+     * Sent at once: a Bind or Describe of a statement whose Parse fails meanwhile, going to another
+     * backend (a write with it moves it to the primary), finds what PostgreSQL leaves; the router
+     * parsed the failed statement again there (42703 instead of 26000) or bound the wrong one.
+     */
+    @Test
+    void messagesSentBehindAFailingParseFindWhatPostgresLeaves() throws IOException {
+        byte[] write = query("insert into router_differential values ('behind')");
+        List<List<byte[]>> cases = List.of(
+                List.of(parse("s1", "select nosuchcol"), SYNC, describe('S', "s1"), write, SYNC),
+                List.of(parse("s1", "select nosuchcol"), SYNC, bind("", "s1"), execute(""), write, SYNC),
+                List.of(parse("", "select nosuchcol"), SYNC, bind("", ""), execute(""), write, SYNC),
+                // a skipped Parse of the unnamed statement leaves the one before it
+                List.of(parse("", "select 1"), SYNC, bind("", "nosuch"), parse("", "select 2"), SYNC, bind("", ""), execute(""), write, SYNC));
+        for (List<byte[]> messages : cases) {
+            assertEquals(pipelinedReplies(PRIMARY, messages), pipelinedReplies(ROUTER, messages), describe(messages));
+        }
+    }
+
+    /**
+     * The same, each sequence sent in one write without waiting for any reply, as a pipelining
+     * driver sends: the router decides about later messages before the earlier ones are answered.
+     */
+    @Test
+    void randomMessageSequencesSentAtOnceGetTheRepliesThePrimaryGives() throws IOException {
+        assertRandomSequencesAnsweredAlike(20261203, ProtocolDifferentialTest::pipelinedReplies);
+    }
+
+    /** How one session sends messages to a port and reads the replies. */
+    private interface Session {
+        List<String> replies(int port, List<byte[]> messages) throws IOException;
+    }
+
+    private static void assertRandomSequencesAnsweredAlike(long seed, Session session) throws IOException {
+        Random random = new Random(seed);
         List<String> differences = new ArrayList<>();
         int compared = 0;
         for (int round = 0; round < 150; round++) {
             List<byte[]> messages = randomSequence(random);
-            List<String> direct = replies(PRIMARY, messages);
+            List<String> direct = session.replies(PRIMARY, messages);
             compared++;
-            List<String> routed = replies(ROUTER, messages);
+            List<String> routed = session.replies(ROUTER, messages);
             if (!direct.equals(routed)) {
                 differences.add(describe(messages) + "\n  primary " + direct + "\n  router  " + routed);
             }
@@ -259,6 +296,32 @@ class ProtocolDifferentialTest {
                 } while (reply.type() != 'Z' || !markerSeen);
                 untilMarker = false;
             }
+        }
+        return replies;
+    }
+
+    /** Sends the messages and the marker query in one write, then reads every reply up to the marker's ReadyForQuery. */
+    private static List<String> pipelinedReplies(int port, List<byte[]> messages) throws IOException {
+        List<String> replies = new ArrayList<>();
+        try (RawClient client = new RawClient(port)) {
+            client.login("meridian", "meridian");
+            List<byte[]> all = new ArrayList<>(messages);
+            all.add(MARKER_QUERY);
+            client.send(concat(all.toArray(new byte[0][])));
+            long markers = all.stream().filter(m -> m == MARKER_QUERY).count();
+            boolean markerSeen = false;
+            RawClient.Reply reply;
+            do {
+                reply = client.readWithin(3_000);
+                if (reply == null) {
+                    replies.add("no reply for 3 s");
+                    break;
+                }
+                if (reply.type() == 'D' && new String(reply.body(), StandardCharsets.UTF_8).contains(MARKER)) {
+                    markerSeen = --markers == 0;
+                }
+                record(replies, reply);
+            } while (reply.type() != 'Z' || !markerSeen);
         }
         return replies;
     }
