@@ -681,26 +681,26 @@ final class StatementRelay {
                 toServer(open.statement().parseMessage());
                 responses.expect(ResponseSequencer.Kind.PARSE_OPEN_NAME, open.clientName());
                 awaitingSync = true;
-            } else if (step instanceof Step.Use use && withdrawn.containsKey(use.statement())) {
-                // Its Parse failed or was skipped after this arrived: PostgreSQL finds no such statement
-                // (26000, with the client's name), and so does the backend, asked under that name.
-                ClientStatement instead = withdrawn.get(use.statement());
-                if (instead != null) {
-                    ensurePrepared(connection, instead);
+            } else if (step instanceof Step.Use use) {
+                ClientStatement statement = use.statement();
+                if (withdrawn.containsKey(statement)) {
+                    // Its Parse failed or was skipped after this arrived: what PostgreSQL has under the
+                    // name instead, or nothing, which the backend asked under the client's name finds
+                    // too (26000, naming the client's statement).
+                    statement = withdrawn.get(statement);
+                }
+                if (statement != null) {
+                    ensurePrepared(connection, statement);
                     toServer(use.bytes());
                 } else {
                     if (use.statement().unnamed()) {
+                        // The server connection's leftover unnamed statement, closed (hidden) as in forgetServerUnnamed.
                         toServer(Buffers.of(FrontendMessages.closeStatement("")));
                         responses.expect(ResponseSequencer.Kind.HIDDEN_CLOSE);
                         serverUnnamed = null;
                     }
                     toServer(use.original());
                 }
-                responses.expect(use.expect());
-                awaitingSync = true;
-            } else if (step instanceof Step.Use use) {
-                ensurePrepared(connection, use.statement());
-                toServer(use.bytes());
                 responses.expect(use.expect());
                 awaitingSync = true;
             } else if (step instanceof Step.Synthetic synthetic) {
@@ -987,11 +987,6 @@ final class StatementRelay {
         });
     }
 
-    /**
-     * A row or COPY data message too large to hold comfortably is at the front: the router needs
-     * nothing from inside either, so it streams them (a 100 MB bytea value passes, however small
-     * max-message-bytes and max-held-bytes are), as PgBouncer does.
-     */
     /** The backend's refusal of a name already taken, told with the client's name, not the router's. */
     private Buffer forClientName(BackendMessage error, Buffer raw) {
         if (!"42P05".equals(error.field('C'))) {
@@ -1001,6 +996,11 @@ final class StatementRelay {
         return Buffers.of(BackendMessages.error(error.field('S'), "42P05", text));
     }
 
+    /**
+     * A row or COPY data message too large to hold comfortably is at the front: the router needs
+     * nothing from inside either, so it streams them (a 100 MB bytea value passes, however small
+     * max-message-bytes and max-held-bytes are), as PgBouncer does.
+     */
     private static boolean passesThrough(FrameReader reader) {
         byte type = reader.peekType();
         return (type == 'D' || type == 'd') && reader.peekLength() > STREAMED_MESSAGE_BYTES;
